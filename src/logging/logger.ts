@@ -1,0 +1,29 @@
+import { type Logger, pino } from "pino";
+
+export type { Logger };
+
+/**
+ * The process-wide root logger. Children carry context (integration, table, run id).
+ * Secrets are redacted by path as a second line of defence; they should never be logged at all.
+ */
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    base: { service: "servicenow-gateway" },
+    redact: {
+      paths: [
+        "password",
+        "clientSecret",
+        "accessToken",
+        "refreshToken",
+        "*.password",
+        "*.clientSecret",
+        "*.accessToken",
+        "*.refreshToken",
+        "req.headers.authorization",
+        "req.headers.cookie",
+      ],
+      censor: "[redacted]",
+    },
+  });
+}
