@@ -1,0 +1,69 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+
+import type { Role } from "../graphql/context.type";
+
+const digest = (token: string): Buffer => createHash("sha256").update(token, "utf8").digest();
+
+/** Maps bearer tokens to roles, comparing digests in constant time. */
+export class AccessTokens {
+  private readonly entries: ReadonlyArray<{ readonly digest: Buffer; readonly role: Role }>;
+
+  constructor(adminToken: string, viewerTokens: readonly string[]) {
+    this.entries = [
+      { digest: digest(adminToken), role: "admin" as const },
+      ...viewerTokens.map((token) => ({ digest: digest(token), role: "viewer" as const })),
+    ];
+  }
+
+  roleOf(token: string): Role | null {
+    const candidate = digest(token);
+    let role: Role | null = null;
+    // Check every entry so timing does not reveal which one matched.
+    for (const entry of this.entries) {
+      if (timingSafeEqual(entry.digest, candidate) && role === null) {
+        role = entry.role;
+      }
+    }
+    return role;
+  }
+}
+
+/** Reads `Authorization: Bearer <token>`; anything else yields null. */
+export function bearerToken(header: string | undefined): string | null {
+  if (!header) {
+    return null;
+  }
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1] : null;
+}
+
+export interface AdminTokenSource {
+  readonly token: string;
+  /** True when this start created it: the only time it is printed. */
+  readonly generated: boolean;
+  readonly file: string | null;
+}
+
+/**
+ * The configured admin token, or (outside production) one generated into the data directory
+ * with 0600 permissions on first start and reused after.
+ */
+export function resolveAdminToken(configured: string | null, dataDir: string): AdminTokenSource {
+  if (configured !== null) {
+    return { token: configured, generated: false, file: null };
+  }
+  const file = path.join(dataDir, "admin-token");
+  if (fs.existsSync(file)) {
+    const token = fs.readFileSync(file, "utf8").trim();
+    if (token.length >= 16) {
+      return { token, generated: false, file };
+    }
+  }
+  fs.mkdirSync(dataDir, { recursive: true });
+  const token = randomBytes(32).toString("base64url");
+  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
+  return { token, generated: true, file };
+}

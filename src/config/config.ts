@@ -1,0 +1,143 @@
+import path from "node:path";
+
+export type DatabaseConfig =
+  | { readonly kind: "sqlite"; readonly path: string }
+  | { readonly kind: "postgres"; readonly url: string };
+
+export interface Config {
+  readonly env: "production" | "development" | "test";
+  readonly port: number;
+  readonly host: string;
+  readonly publicUrl: string;
+  readonly dataDir: string;
+  readonly database: DatabaseConfig;
+  readonly logLevel: string;
+  /** Admin bearer token; null means "generate one into the data directory" (not in production). */
+  readonly adminToken: string | null;
+  readonly viewerTokens: readonly string[];
+  /** Base64 or hex 32-byte key; null means "generate one into the data directory". */
+  readonly secretKey: string | null;
+  readonly graphql: { readonly maxDepth: number; readonly maxCost: number };
+  readonly sync: {
+    readonly schedulerEnabled: boolean;
+    readonly pageSize: number;
+    readonly requestTimeoutMs: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") {
+    return fallback;
+  }
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `expected an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === "") {
+    return fallback;
+  }
+  if (["1", "true", "yes", "on"].includes(raw)) {
+    return true;
+  }
+  if (["0", "false", "no", "off"].includes(raw)) {
+    return false;
+  }
+  throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
+function optional(env: Env, name: string): string | null {
+  const raw = env[name]?.trim();
+  return raw ? raw : null;
+}
+
+export function parseDatabaseUrl(raw: string | null, dataDir: string): DatabaseConfig {
+  if (raw === null) {
+    return { kind: "sqlite", path: path.join(dataDir, "gateway.sqlite") };
+  }
+  if (/^postgres(ql)?:\/\//i.test(raw)) {
+    return { kind: "postgres", url: raw };
+  }
+  const sqlitePath = raw.replace(/^(sqlite|file):(\/\/)?/i, "");
+  if (sqlitePath === "") {
+    throw new ConfigError("DATABASE_URL", "expected a SQLite file path or a postgres:// URL");
+  }
+  return {
+    kind: "sqlite",
+    path: sqlitePath === ":memory:" ? sqlitePath : path.resolve(sqlitePath),
+  };
+}
+
+/** Reads the environment once. Nothing else in the product reads `process.env`. */
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv =
+    env.NODE_ENV === "production" || env.NODE_ENV === "test" ? env.NODE_ENV : "development";
+  const port = integer(env, "PORT", 4000, 0, 65535);
+  const host = optional(env, "HOST") ?? "0.0.0.0";
+  const dataDir = path.resolve(optional(env, "DATA_DIR") ?? "data");
+  const publicUrl = (optional(env, "PUBLIC_URL") ?? `http://localhost:${port}`).replace(/\/+$/, "");
+  try {
+    new URL(publicUrl);
+  } catch {
+    throw new ConfigError("PUBLIC_URL", `expected an absolute URL, got "${publicUrl}"`);
+  }
+  const adminToken = optional(env, "GATEWAY_ADMIN_TOKEN");
+  if (adminToken !== null && adminToken.length < 16) {
+    throw new ConfigError("GATEWAY_ADMIN_TOKEN", "must be at least 16 characters");
+  }
+  if (adminToken === null && nodeEnv === "production") {
+    throw new ConfigError("GATEWAY_ADMIN_TOKEN", "is required when NODE_ENV=production");
+  }
+  const viewerTokens = (optional(env, "GATEWAY_VIEWER_TOKENS") ?? "")
+    .split(",")
+    .map((token) => token.trim())
+    .filter((token) => token !== "");
+  for (const token of viewerTokens) {
+    if (token.length < 16) {
+      throw new ConfigError("GATEWAY_VIEWER_TOKENS", "each token must be at least 16 characters");
+    }
+  }
+  return Object.freeze({
+    env: nodeEnv,
+    port,
+    host,
+    publicUrl,
+    dataDir,
+    database: Object.freeze(parseDatabaseUrl(optional(env, "DATABASE_URL"), dataDir)),
+    logLevel: optional(env, "LOG_LEVEL") ?? (nodeEnv === "test" ? "silent" : "info"),
+    adminToken,
+    viewerTokens: Object.freeze(viewerTokens),
+    secretKey: optional(env, "GATEWAY_SECRET_KEY"),
+    graphql: Object.freeze({
+      maxDepth: integer(env, "GRAPHQL_MAX_DEPTH", 10, 2, 50),
+      maxCost: integer(env, "GRAPHQL_MAX_COST", 50000, 100, 10_000_000),
+    }),
+    sync: Object.freeze({
+      schedulerEnabled: boolean(env, "SYNC_SCHEDULER_ENABLED", true),
+      pageSize: integer(env, "SYNC_PAGE_SIZE", 500, 10, 2000),
+      requestTimeoutMs: integer(env, "SERVICENOW_TIMEOUT_MS", 30000, 1000, 300000),
+    }),
+  });
+}
+
+/** The database kind the process's configuration selects; entity column types depend on it. */
+export function databaseKindOfEnvironment(env: Env = process.env): DatabaseConfig["kind"] {
+  return parseDatabaseUrl(optional(env, "DATABASE_URL"), ".").kind;
+}

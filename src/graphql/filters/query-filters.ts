@@ -1,0 +1,106 @@
+import { Brackets, type ObjectLiteral, type SelectQueryBuilder } from "typeorm";
+
+import { GatewayError } from "../../common/gateway.error";
+import type { DateTimeRange } from "./date-range.input";
+
+export const SYS_ID_PATTERN = /^[0-9a-f]{32}$/;
+const MAX_LIST = 200;
+
+/** Adds `column IN (values)` unless the list is absent; an empty list matches nothing. */
+export function whereIn<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  property: string,
+  values: readonly (string | number)[] | null | undefined,
+  field: string,
+): void {
+  if (values === null || values === undefined) {
+    return;
+  }
+  if (values.length > MAX_LIST) {
+    throw GatewayError.badInput(field, `${field} accepts at most ${MAX_LIST} values`);
+  }
+  if (values.length === 0) {
+    query.andWhere("1 = 0");
+    return;
+  }
+  const param = `in_${field.replace(/\W/g, "_")}`;
+  query.andWhere(`${query.alias}.${property} IN (:...${param})`, { [param]: [...values] });
+}
+
+export function whereSysIdIn<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  property: string,
+  values: readonly string[] | null | undefined,
+  field: string,
+): void {
+  for (const value of values ?? []) {
+    if (!SYS_ID_PATTERN.test(value)) {
+      throw GatewayError.badInput(
+        field,
+        `${field} must hold sys_ids (32 lowercase hex characters)`,
+      );
+    }
+  }
+  whereIn(query, property, values, field);
+}
+
+export function whereEquals<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  property: string,
+  value: string | number | boolean | null | undefined,
+  field: string,
+): void {
+  if (value === null || value === undefined) {
+    return;
+  }
+  const param = `eq_${field.replace(/\W/g, "_")}`;
+  query.andWhere(`${query.alias}.${property} = :${param}`, { [param]: value });
+}
+
+export function whereInRange<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  property: string,
+  range: DateTimeRange | null | undefined,
+  field: string,
+): void {
+  if (!range) {
+    return;
+  }
+  const { from, to } = range;
+  if (from && to && from.getTime() > to.getTime()) {
+    throw GatewayError.badInput(field, `${field}.from must not be after ${field}.to`);
+  }
+  const param = field.replace(/\W/g, "_");
+  if (from) {
+    query.andWhere(`${query.alias}.${property} >= :${param}_from`, { [`${param}_from`]: from });
+  }
+  if (to) {
+    query.andWhere(`${query.alias}.${property} < :${param}_to`, { [`${param}_to`]: to });
+  }
+}
+
+/** Case-insensitive substring search over a few text columns; `%` and `_` match literally. */
+export function whereTextContains<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  properties: readonly string[],
+  text: string | null | undefined,
+  field: string,
+): void {
+  if (text === null || text === undefined) {
+    return;
+  }
+  const trimmed = text.trim();
+  if (trimmed.length === 0 || trimmed.length > 200) {
+    throw GatewayError.badInput(field, `${field} must be 1 to 200 characters`);
+  }
+  const pattern = `%${trimmed.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+  query.andWhere(
+    new Brackets((where) => {
+      for (const property of properties) {
+        where.orWhere(`LOWER(${query.alias}.${property}) LIKE :search ESCAPE '\\'`, {
+          search: pattern,
+        });
+      }
+    }),
+  );
+}

@@ -1,0 +1,8 @@
+import { registerEnumType } from "type-graphql";
+
+export enum SortDirectionEnum {
+  ASC = "ASC",
+  DESC = "DESC",
+}
+
+registerEnumType(SortDirectionEnum, { name: "SortDirection" });

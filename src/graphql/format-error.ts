@@ -1,0 +1,79 @@
+import { unwrapResolverError } from "@apollo/server/errors";
+import type { ValidationError } from "class-validator";
+import type { GraphQLFormattedError } from "graphql";
+import { ArgumentValidationError } from "type-graphql";
+
+import { GatewayError } from "../common/gateway.error";
+import type { Logger } from "../logging/logger";
+
+function firstConstraint(
+  errors: readonly ValidationError[],
+  prefix = "",
+): { field: string; message: string } | null {
+  for (const error of errors) {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    const messages = Object.values(error.constraints ?? {});
+    if (messages.length > 0) {
+      return { field, message: messages.join("; ") };
+    }
+    const nested = firstConstraint(error.children ?? [], field);
+    if (nested) {
+      return nested;
+    }
+  }
+  return null;
+}
+
+/**
+ * Every error leaves with a code. Expected errors keep their message and name the field at
+ * fault; unexpected ones are logged and replaced by a generic message (no internals, no secrets).
+ */
+export function createErrorFormatter(logger: Logger, includeStacktrace: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const base = { locations: formatted.locations, path: formatted.path };
+    if (original instanceof GatewayError) {
+      return {
+        ...base,
+        message: original.message,
+        extensions: {
+          code: original.code,
+          ...(original.field ? { field: original.field } : {}),
+          ...(original.details ?? {}),
+        },
+      };
+    }
+    if (original instanceof ArgumentValidationError) {
+      const fault = firstConstraint(original.extensions.validationErrors);
+      return {
+        ...base,
+        message: fault ? fault.message : "Invalid argument",
+        extensions: { code: "BAD_USER_INPUT", ...(fault ? { field: fault.field } : {}) },
+      };
+    }
+    const code = formatted.extensions?.code;
+    if (code === "UNAUTHORIZED") {
+      return {
+        ...base,
+        message: "This operation needs the admin role.",
+        extensions: { code: "FORBIDDEN" },
+      };
+    }
+    if (typeof code === "string" && code !== "INTERNAL_SERVER_ERROR") {
+      return includeStacktrace
+        ? formatted
+        : { ...formatted, extensions: { ...formatted.extensions, stacktrace: undefined } };
+    }
+    logger.error({ err: original, path: formatted.path }, "unexpected error while resolving");
+    return {
+      ...base,
+      message: "Internal server error",
+      extensions: {
+        code: "INTERNAL_SERVER_ERROR",
+        ...(includeStacktrace && original instanceof Error
+          ? { stacktrace: original.stack?.split("\n") }
+          : {}),
+      },
+    };
+  };
+}

@@ -1,0 +1,199 @@
+import {
+  Brackets,
+  type ObjectLiteral,
+  type SelectQueryBuilder,
+  type WhereExpressionBuilder,
+} from "typeorm";
+
+import { GatewayError } from "../../common/gateway.error";
+import { type CursorValue, decodeCursor, type DecodedCursor, encodeCursor } from "./cursor";
+
+export type SortDirection = "ASC" | "DESC";
+
+/** One key of a keyset ordering; the row's `id` is always appended as the final tiebreaker. */
+export interface SortKey {
+  /** Entity property name, e.g. `openedAt`. */
+  readonly property: string;
+  readonly direction: SortDirection;
+  readonly nullable: boolean;
+  readonly kind: "date" | "number" | "string";
+}
+
+export interface KeysetRequest {
+  readonly keys: readonly SortKey[];
+  readonly first: number;
+  readonly after: string | null;
+}
+
+export interface KeysetPage<T> {
+  readonly rows: T[];
+  readonly cursors: string[];
+  readonly hasNextPage: boolean;
+}
+
+function orderingSignature(keys: readonly SortKey[]): string {
+  return keys.map((key) => `${key.property}:${key.direction}`).join(",");
+}
+
+function toCursorValue(value: unknown, key: SortKey): CursorValue {
+  if (value === null || value === undefined) {
+    return null;
+  }
+  if (value instanceof Date) {
+    return value.toISOString();
+  }
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+    return value;
+  }
+  throw new Error(`Unsupported sort value for ${key.property}`);
+}
+
+function fromCursorValue(value: CursorValue, key: SortKey): unknown {
+  const invalid = () => GatewayError.badInput("after", "Invalid cursor for after.");
+  if (value === null) {
+    if (!key.nullable) {
+      throw invalid();
+    }
+    return null;
+  }
+  switch (key.kind) {
+    case "date": {
+      const date = typeof value === "string" ? new Date(value) : null;
+      if (date === null || Number.isNaN(date.getTime())) {
+        throw invalid();
+      }
+      return date;
+    }
+    case "number":
+      if (typeof value !== "number" || !Number.isFinite(value)) {
+        throw invalid();
+      }
+      return value;
+    case "string":
+      if (typeof value !== "string") {
+        throw invalid();
+      }
+      return value;
+  }
+}
+
+interface BoundKey {
+  readonly column: string;
+  readonly direction: SortDirection;
+  readonly nullable: boolean;
+  readonly param: string;
+  readonly value: unknown;
+}
+
+/**
+ * Rows strictly after the cursor in the ordering. NULL placement follows the database's own
+ * default (PostgreSQL: NULLs largest; SQLite: NULLs smallest) so that plain indexes serve the
+ * ORDER BY in both directions; the predicate is written for that placement.
+ */
+function addAfterPredicate(
+  where: WhereExpressionBuilder,
+  bound: readonly BoundKey[],
+  nullsLargest: boolean,
+): void {
+  const sameDirection = bound.every((key) => key.direction === bound[0].direction);
+  const noNulls = bound.every((key) => !key.nullable && key.value !== null);
+  if (sameDirection && noNulls) {
+    // Row-value comparison lets both databases seek the composite index directly.
+    const operator = bound[0].direction === "ASC" ? ">" : "<";
+    where.andWhere(
+      `(${bound.map((key) => key.column).join(", ")}) ${operator} (${bound.map((key) => `:${key.param}`).join(", ")})`,
+    );
+    return;
+  }
+  const strictlyAfter = (key: BoundKey): string => {
+    const nullsComeLast = key.direction === "ASC" ? nullsLargest : !nullsLargest;
+    if (key.value === null) {
+      return nullsComeLast ? "1 = 0" : `${key.column} IS NOT NULL`;
+    }
+    const comparison = `${key.column} ${key.direction === "ASC" ? ">" : "<"} :${key.param}`;
+    return key.nullable && nullsComeLast ? `(${comparison} OR ${key.column} IS NULL)` : comparison;
+  };
+  const equalTo = (key: BoundKey): string =>
+    key.value === null ? `${key.column} IS NULL` : `${key.column} = :${key.param}`;
+  const build = (index: number): string => {
+    const key = bound[index];
+    if (index === bound.length - 1) {
+      return strictlyAfter(key);
+    }
+    return `(${strictlyAfter(key)} OR (${equalTo(key)} AND ${build(index + 1)}))`;
+  };
+  where.andWhere(build(0));
+}
+
+/**
+ * Applies keyset ordering and the `after` cursor to a query, fetches `first + 1` rows to learn
+ * whether another page follows, and returns rows with their cursors. Never uses OFFSET.
+ */
+export async function fetchKeysetPage<T extends ObjectLiteral & { id: number | string }>(
+  query: SelectQueryBuilder<T>,
+  request: KeysetRequest,
+): Promise<KeysetPage<T>> {
+  const alias = query.alias;
+  const ordering = orderingSignature(request.keys);
+  const tiebreakDirection = request.keys.at(-1)?.direction ?? "ASC";
+  const nullsLargest = query.connection.options.type === "postgres";
+  const escape = (property: string) =>
+    `${query.escape(alias)}.${query.escape(
+      query.expressionMap.mainAlias?.metadata.findColumnWithPropertyName(property)?.databaseName ??
+        property,
+    )}`;
+
+  if (request.after !== null) {
+    const cursor: DecodedCursor = decodeCursor(request.after, ordering);
+    if (cursor.values.length !== request.keys.length) {
+      throw GatewayError.badInput("after", "Invalid cursor for after.");
+    }
+    const bound: BoundKey[] = request.keys.map((key, index) => ({
+      column: escape(key.property),
+      direction: key.direction,
+      nullable: key.nullable,
+      param: `keyset_${index}`,
+      value: fromCursorValue(cursor.values[index], key),
+    }));
+    bound.push({
+      column: escape("id"),
+      direction: tiebreakDirection,
+      nullable: false,
+      param: "keyset_id",
+      value: cursor.id,
+    });
+    query.andWhere(new Brackets((where) => addAfterPredicate(where, bound, nullsLargest)));
+    for (const key of bound) {
+      if (key.value !== null) {
+        query.setParameter(key.param, key.value);
+      }
+    }
+  }
+
+  request.keys.forEach((key, index) => {
+    const sort = `${alias}.${key.property}`;
+    if (index === 0) {
+      query.orderBy(sort, key.direction);
+    } else {
+      query.addOrderBy(sort, key.direction);
+    }
+  });
+  if (request.keys.length === 0) {
+    query.orderBy(`${alias}.id`, tiebreakDirection);
+  } else {
+    query.addOrderBy(`${alias}.id`, tiebreakDirection);
+  }
+  query.take(undefined).limit(request.first + 1);
+
+  const fetched = await query.getMany();
+  const hasNextPage = fetched.length > request.first;
+  const rows = hasNextPage ? fetched.slice(0, request.first) : fetched;
+  const cursors = rows.map((row) =>
+    encodeCursor({
+      ordering,
+      values: request.keys.map((key) => toCursorValue(row[key.property], key)),
+      id: row.id,
+    }),
+  );
+  return { rows, cursors, hasNextPage };
+}

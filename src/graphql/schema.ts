@@ -1,0 +1,56 @@
+import type { GraphQLSchema } from "graphql";
+import { buildSchema, type ClassType, type ContainerType, type NonEmptyArray } from "type-graphql";
+
+import { ApprovalResolver } from "../modules/approvals/approval.resolver";
+import { ChangeRequestResolver } from "../modules/change-requests/change-request.resolver";
+import { IncidentResolver } from "../modules/incidents/incident.resolver";
+import { IntegrationResolver } from "../modules/integrations/integration.resolver";
+import { UserGroupResolver } from "../modules/user-groups/user-group.resolver";
+import { UserResolver } from "../modules/users/user.resolver";
+import { SyncRunResolver } from "../sync/sync-run.resolver";
+import { authChecker } from "./auth-checker";
+
+export const RESOLVERS: NonEmptyArray<ClassType> = [
+  IntegrationResolver,
+  IncidentResolver,
+  ChangeRequestResolver,
+  UserResolver,
+  UserGroupResolver,
+  ApprovalResolver,
+  SyncRunResolver,
+];
+
+/** Resolver instances, built once at start-up with their services. */
+export class ResolverContainer implements ContainerType {
+  private readonly instances = new Map<ClassType, unknown>();
+
+  register<T extends object>(resolverClass: ClassType<T>, instance: T): this {
+    this.instances.set(resolverClass, instance);
+    return this;
+  }
+
+  get(someClass: ClassType): unknown {
+    const instance = this.instances.get(someClass);
+    if (instance !== undefined) {
+      return instance;
+    }
+    // Resolvers without dependencies are created on first use.
+    const created: unknown = Reflect.construct(someClass, []);
+    this.instances.set(someClass, created);
+    return created;
+  }
+}
+
+export function buildGatewaySchema(
+  container: ContainerType = new ResolverContainer(),
+  emitSchemaFile?: string,
+): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: RESOLVERS,
+    container,
+    authChecker,
+    authMode: "error",
+    validate: { forbidUnknownValues: false },
+    emitSchemaFile: emitSchemaFile ? { path: emitSchemaFile, sortedSchema: false } : false,
+  });
+}

@@ -1,0 +1,173 @@
+import { randomUUID } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
+import { expressMiddleware } from "@as-integrations/express5";
+import express from "express";
+import { GraphQLError } from "graphql";
+import { pinoHttp } from "pino-http";
+import type { DataSource, Logger as TypeOrmLogger } from "typeorm";
+
+import { AccessTokens, bearerToken } from "../auth/access-tokens";
+import type { Config } from "../config/config";
+import { openDataSource } from "../database/data-source";
+import type { GraphQLContext } from "../graphql/context.type";
+import { depthLimitRule } from "../graphql/depth-limit.rule";
+import { createErrorFormatter } from "../graphql/format-error";
+import { createLoaders } from "../graphql/loaders";
+import { buildGatewaySchema, ResolverContainer } from "../graphql/schema";
+import type { Logger } from "../logging/logger";
+import { ChangeRequestResolver } from "../modules/change-requests/change-request.resolver";
+import { ChangeRequestService } from "../modules/change-requests/change-request.service";
+import { IncidentResolver } from "../modules/incidents/incident.resolver";
+import { IncidentService } from "../modules/incidents/incident.service";
+import { IntegrationResolver } from "../modules/integrations/integration.resolver";
+import { IntegrationService } from "../modules/integrations/integration.service";
+import { UserResolver } from "../modules/users/user.resolver";
+import { UserService } from "../modules/users/user.service";
+import { SyncRunResolver } from "../sync/sync-run.resolver";
+import { SyncRunService } from "../sync/sync-run.service";
+import { healthRoutes } from "./health.routes";
+
+export interface GatewayOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly adminToken: string;
+  /** Tests only: build the schema from entities instead of migrations. */
+  readonly synchronize?: boolean;
+  /** Tests only: observe SQL statements. */
+  readonly sqlLogger?: TypeOrmLogger;
+}
+
+export interface Gateway {
+  readonly url: string;
+  readonly graphqlUrl: string;
+  readonly dataSource: DataSource;
+  readonly httpServer: http.Server;
+  /** Stops accepting requests, drains in-flight ones, closes the database. */
+  stop(): Promise<void>;
+}
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config, logger } = options;
+  const dataSource = await openDataSource(config.database, {
+    synchronize: options.synchronize,
+    logger: options.sqlLogger,
+  });
+  logger.debug({ database: config.database.kind }, "database ready");
+  try {
+    return await serve(options, dataSource);
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+}
+
+async function serve(options: GatewayOptions, dataSource: DataSource): Promise<Gateway> {
+  const { config, logger } = options;
+  const production = config.env === "production";
+  const container = new ResolverContainer()
+    .register(
+      IntegrationResolver,
+      new IntegrationResolver(new IntegrationService(dataSource, config.publicUrl)),
+    )
+    .register(IncidentResolver, new IncidentResolver(new IncidentService(dataSource)))
+    .register(
+      ChangeRequestResolver,
+      new ChangeRequestResolver(new ChangeRequestService(dataSource)),
+    )
+    .register(UserResolver, new UserResolver(new UserService(dataSource)))
+    .register(SyncRunResolver, new SyncRunResolver(new SyncRunService(dataSource)));
+  const schema = await buildGatewaySchema(container);
+  const tokens = new AccessTokens(options.adminToken, config.viewerTokens);
+
+  const app = express();
+  app.disable("x-powered-by");
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema,
+    csrfPrevention: true,
+    introspection: true,
+    includeStacktraceInErrorResponses: !production,
+    formatError: createErrorFormatter(logger, !production),
+    validationRules: [depthLimitRule(config.graphql.maxDepth)],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      production
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+    ],
+  });
+  await apollo.start();
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers["x-request-id"];
+        const id =
+          typeof incoming === "string" && REQUEST_ID_PATTERN.test(incoming)
+            ? incoming
+            : randomUUID();
+        res.setHeader("x-request-id", id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" },
+    }),
+  );
+  app.use(healthRoutes(dataSource));
+  app.use(
+    "/graphql",
+    express.json({ limit: "1mb" }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const token = bearerToken(req.headers.authorization);
+        const role = token === null ? null : tokens.roleOf(token);
+        if (role === null) {
+          throw new GraphQLError(
+            token === null
+              ? "Missing bearer token: send Authorization: Bearer <token>."
+              : "Invalid bearer token.",
+            { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } },
+          );
+        }
+        return {
+          caller: { role },
+          loaders: createLoaders(dataSource),
+          logger: req.log,
+          requestId: String(req.id),
+        };
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const address = httpServer.address() as AddressInfo;
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+  const url = `http://${host}:${address.port}`;
+  logger.info({ url: `${url}/graphql` }, "gateway listening");
+
+  let stopping: Promise<void> | null = null;
+  return {
+    url,
+    graphqlUrl: `${url}/graphql`,
+    dataSource,
+    httpServer,
+    stop() {
+      stopping ??= (async () => {
+        await apollo.stop();
+        await dataSource.destroy();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
+
+import type { GraphQLContext } from "../../graphql/context.type";
+import { SyncRun } from "../../sync/sync-run.entity";
+import { Integration } from "./integration.entity";
+import { AuthMethod } from "./integration.enums";
+import type { IntegrationService } from "./integration.service";
+
+@Resolver(() => Integration)
+export class IntegrationResolver {
+  constructor(private readonly integrationService: IntegrationService) {}
+
+  @Query(() => [Integration], { description: "Every connected ServiceNow instance, by name." })
+  integrations(): Promise<Integration[]> {
+    return this.integrationService.list();
+  }
+
+  @Query(() => Integration, { nullable: true })
+  integration(@Arg("id", () => ID) id: string): Promise<Integration | null> {
+    return this.integrationService.get(id);
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: "Whether credentials are stored (they are never returned).",
+  })
+  hasCredentials(@Root() integration: Integration): boolean {
+    if (integration.awsSecretId) {
+      return true;
+    }
+    return integration.authMethod === AuthMethod.BASIC
+      ? Boolean(integration.username && integration.passwordCipher)
+      : Boolean(integration.clientId && integration.clientSecretCipher);
+  }
+
+  @FieldResolver(() => String, {
+    description: "Redirect URL to register in ServiceNow's Application Registry (OAuth).",
+  })
+  oauthRedirectUrl(): string {
+    return this.integrationService.oauthRedirectUrl();
+  }
+
+  @FieldResolver(() => SyncRun, { nullable: true, description: "The most recent sync run." })
+  lastSyncRun(@Root() integration: Integration, @Ctx() context: GraphQLContext) {
+    return context.loaders.lastSyncRunByIntegration.load(integration.id);
+  }
+}

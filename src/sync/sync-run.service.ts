@@ -1,0 +1,37 @@
+import type { DataSource, Repository } from "typeorm";
+
+import { whereEquals } from "../graphql/filters/query-filters";
+import type { ConnectionResult } from "../graphql/pagination/connection.type";
+import { fetchKeysetPage } from "../graphql/pagination/keyset";
+import { pageSize } from "../graphql/pagination/order-keys";
+import { DEFAULT_PAGE_SIZE } from "../graphql/pagination/pagination.args";
+import type { SyncRunsArgs } from "./sync-run.args";
+import { SyncRun } from "./sync-run.entity";
+
+export class SyncRunService {
+  private readonly runs: Repository<SyncRun>;
+
+  constructor(dataSource: DataSource) {
+    this.runs = dataSource.getRepository(SyncRun);
+  }
+
+  /** Newest first. */
+  async list(args: SyncRunsArgs): Promise<ConnectionResult<SyncRun>> {
+    const filtered = () => {
+      const query = this.runs.createQueryBuilder("run");
+      whereEquals(query, "integrationId", args.integrationId, "integrationId");
+      return query;
+    };
+    const page = await fetchKeysetPage(filtered(), {
+      keys: [{ property: "startedAt", direction: "DESC", nullable: false, kind: "date" }],
+      first: pageSize(args.first, DEFAULT_PAGE_SIZE),
+      after: args.after ?? null,
+    });
+    return {
+      nodes: page.rows,
+      cursors: page.cursors,
+      hasNextPage: page.hasNextPage,
+      count: () => filtered().getCount(),
+    };
+  }
+}
