@@ -4,13 +4,26 @@ import { resolveAdminToken } from "./auth/access-tokens";
 import { ConfigError, loadConfig } from "./config/config";
 import { startGateway } from "./http/gateway.server";
 import { createLogger } from "./logging/logger";
+import { loadSecretBox } from "./secrets/secret-key.file";
 
 /** Bootstrap: config → database (migrations) → schema → HTTP server; SIGTERM drains. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const admin = resolveAdminToken(config.adminToken, config.dataDir);
-  const gateway = await startGateway({ config, logger, adminToken: admin.token });
+  const secrets = loadSecretBox(config);
+  if (secrets.generatedFile) {
+    logger.warn(
+      { file: secrets.generatedFile },
+      "generated a secret key for stored credentials; back it up or set GATEWAY_SECRET_KEY",
+    );
+  }
+  const gateway = await startGateway({
+    config,
+    logger,
+    adminToken: admin.token,
+    secretBox: secrets.box,
+  });
 
   if (admin.generated) {
     // Printed once, on the start that created it; it lives in the data directory (0600).

@@ -17,6 +17,9 @@ export interface Config {
   readonly viewerTokens: readonly string[];
   /** Base64 or hex 32-byte key; null means "generate one into the data directory". */
   readonly secretKey: string | null;
+  /** Older keys, still accepted for decryption while secrets are re-encrypted. */
+  readonly previousSecretKeys: readonly string[];
+  readonly aws: { readonly secretCacheTtlMs: number };
   readonly graphql: { readonly maxDepth: number; readonly maxCost: number };
   readonly sync: {
     readonly schedulerEnabled: boolean;
@@ -125,6 +128,15 @@ export function loadConfig(env: Env = process.env): Config {
     adminToken,
     viewerTokens: Object.freeze(viewerTokens),
     secretKey: optional(env, "GATEWAY_SECRET_KEY"),
+    previousSecretKeys: Object.freeze(
+      (optional(env, "GATEWAY_SECRET_KEYS_PREVIOUS") ?? "")
+        .split(",")
+        .map((key) => key.trim())
+        .filter((key) => key !== ""),
+    ),
+    aws: Object.freeze({
+      secretCacheTtlMs: integer(env, "AWS_SECRET_CACHE_SECONDS", 300, 0, 86400) * 1000,
+    }),
     graphql: Object.freeze({
       maxDepth: integer(env, "GRAPHQL_MAX_DEPTH", 10, 2, 50),
       maxCost: integer(env, "GRAPHQL_MAX_COST", 50000, 100, 10_000_000),

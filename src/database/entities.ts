@@ -2,6 +2,7 @@ import { Approval } from "../modules/approvals/approval.entity";
 import { ChangeRequest } from "../modules/change-requests/change-request.entity";
 import { Incident } from "../modules/incidents/incident.entity";
 import { Integration } from "../modules/integrations/integration.entity";
+import { OAuthState } from "../modules/integrations/oauth-state.entity";
 import { JournalEntry } from "../modules/journal-entries/journal-entry.entity";
 import { UserGroup } from "../modules/user-groups/user-group.entity";
 import { User } from "../modules/users/user.entity";
@@ -18,4 +19,5 @@ export const ENTITIES = [
   JournalEntry,
   SyncRun,
   SyncState,
+  OAuthState,
 ];

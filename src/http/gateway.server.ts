@@ -29,6 +29,7 @@ import { IntegrationResolver } from "../modules/integrations/integration.resolve
 import { IntegrationService } from "../modules/integrations/integration.service";
 import { UserResolver } from "../modules/users/user.resolver";
 import { UserService } from "../modules/users/user.service";
+import type { SecretBox } from "../secrets/secret-box";
 import { SyncRunResolver } from "../sync/sync-run.resolver";
 import { SyncRunService } from "../sync/sync-run.service";
 import { healthRoutes } from "./health.routes";
@@ -37,6 +38,7 @@ export interface GatewayOptions {
   readonly config: Config;
   readonly logger: Logger;
   readonly adminToken: string;
+  readonly secretBox: SecretBox;
   /** Tests only: build the schema from entities instead of migrations. */
   readonly synchronize?: boolean;
   /** Tests only: observe SQL statements. */
@@ -75,7 +77,9 @@ async function serve(options: GatewayOptions, dataSource: DataSource): Promise<G
   const container = new ResolverContainer()
     .register(
       IntegrationResolver,
-      new IntegrationResolver(new IntegrationService(dataSource, config.publicUrl)),
+      new IntegrationResolver(
+        new IntegrationService(dataSource, config.publicUrl, options.secretBox),
+      ),
     )
     .register(IncidentResolver, new IncidentResolver(new IncidentService(dataSource)))
     .register(

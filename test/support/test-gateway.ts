@@ -1,14 +1,18 @@
 import "reflect-metadata";
 
+import { randomBytes } from "node:crypto";
+
 import type { Logger as TypeOrmLogger } from "typeorm";
 
 import { type Config, loadConfig } from "../../src/config/config";
 import { type Gateway, startGateway } from "../../src/http/gateway.server";
 import { createLogger } from "../../src/logging/logger";
+import { SecretBox } from "../../src/secrets/secret-box";
 import { createTestDatabase, type TestDatabase } from "./test-database";
 
 export const ADMIN_TOKEN = "test-admin-token-0123456789";
 export const VIEWER_TOKEN = "test-viewer-token-0123456789";
+export const TEST_SECRET_KEY = randomBytes(32);
 
 export interface TestGateway {
   readonly gateway: Gateway;
@@ -53,6 +57,7 @@ export async function startTestGateway(
     config,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
     adminToken: ADMIN_TOKEN,
+    secretBox: new SecretBox(TEST_SECRET_KEY),
     sqlLogger: options.sqlLogger,
     synchronize: options.migrations === false,
   });

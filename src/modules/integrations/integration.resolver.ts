@@ -1,9 +1,20 @@
-import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
 
 import type { GraphQLContext } from "../../graphql/context.type";
 import { SyncRun } from "../../sync/sync-run.entity";
 import { Integration } from "./integration.entity";
 import { AuthMethod } from "./integration.enums";
+import { CreateIntegrationInput, UpdateIntegrationInput } from "./integration.inputs";
 import type { IntegrationService } from "./integration.service";
 
 @Resolver(() => Integration)
@@ -18,6 +29,31 @@ export class IntegrationResolver {
   @Query(() => Integration, { nullable: true })
   integration(@Arg("id", () => ID) id: string): Promise<Integration | null> {
     return this.integrationService.get(id);
+  }
+
+  @Authorized("admin")
+  @Mutation(() => Integration, {
+    description: "Saves a new instance connection (validate it next with validateConnection).",
+  })
+  createIntegration(@Arg("input", () => CreateIntegrationInput) input: CreateIntegrationInput) {
+    return this.integrationService.create(input);
+  }
+
+  @Authorized("admin")
+  @Mutation(() => Integration, {
+    description: "Changes settings; omitted fields stay as they are.",
+  })
+  updateIntegration(
+    @Arg("id", () => ID) id: string,
+    @Arg("input", () => UpdateIntegrationInput) input: UpdateIntegrationInput,
+  ) {
+    return this.integrationService.update(id, input);
+  }
+
+  @Authorized("admin")
+  @Mutation(() => Boolean, { description: "Deletes the integration and all its cached data." })
+  deleteIntegration(@Arg("id", () => ID) id: string) {
+    return this.integrationService.delete(id);
   }
 
   @FieldResolver(() => Boolean, {
