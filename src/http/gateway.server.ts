@@ -33,6 +33,7 @@ import type { SecretBox } from "../secrets/secret-box";
 import { SyncRunResolver } from "../sync/sync-run.resolver";
 import { SyncRunService } from "../sync/sync-run.service";
 import { healthRoutes } from "./health.routes";
+import { GatewayMetrics } from "./metrics";
 
 export interface GatewayOptions {
   readonly config: Config;
@@ -91,6 +92,7 @@ async function serve(options: GatewayOptions, dataSource: DataSource): Promise<G
   const schema = await buildGatewaySchema(container);
   const tokens = new AccessTokens(options.adminToken, config.viewerTokens);
 
+  const metrics = new GatewayMetrics();
   const app = express();
   app.disable("x-powered-by");
   const httpServer = http.createServer(app);
@@ -103,6 +105,7 @@ async function serve(options: GatewayOptions, dataSource: DataSource): Promise<G
     validationRules: [depthLimitRule(config.graphql.maxDepth)],
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      metrics.apolloPlugin(),
       production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
@@ -126,6 +129,7 @@ async function serve(options: GatewayOptions, dataSource: DataSource): Promise<G
     }),
   );
   app.use(healthRoutes(dataSource));
+  app.use(metrics.routes());
   app.use(
     "/graphql",
     express.json({ limit: "1mb" }),

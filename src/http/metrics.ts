@@ -1,0 +1,55 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import { Router } from "express";
+import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+
+/** Prometheus metrics of one gateway: process defaults plus GraphQL operations. */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  private readonly operations = new Counter({
+    name: "gateway_graphql_operations_total",
+    help: "GraphQL operations by type and outcome",
+    labelNames: ["operation", "outcome"] as const,
+    registers: [this.registry],
+  });
+  private readonly durations = new Histogram({
+    name: "gateway_graphql_operation_seconds",
+    help: "GraphQL operation duration",
+    labelNames: ["operation"] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  apolloPlugin(): ApolloServerPlugin {
+    const operations = this.operations;
+    const durations = this.durations;
+    return {
+      async requestDidStart() {
+        const stop = durations.startTimer();
+        let operation = "unknown";
+        return {
+          async didResolveOperation(request) {
+            operation = request.operation?.operation ?? "unknown";
+          },
+          async willSendResponse(request) {
+            stop({ operation });
+            const failed = request.errors !== undefined && request.errors.length > 0;
+            operations.inc({ operation, outcome: failed ? "error" : "ok" });
+          },
+        };
+      },
+    };
+  }
+
+  routes(): Router {
+    const router = Router();
+    router.get("/metrics", async (_req, res) => {
+      res.setHeader("content-type", this.registry.contentType);
+      res.send(await this.registry.metrics());
+    });
+    return router;
+  }
+}
