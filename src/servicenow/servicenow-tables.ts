@@ -174,7 +174,15 @@ export const SERVICENOW_TABLES: Readonly<Record<ServiceNowTableName, ServiceNowT
   sys_journal_field: {
     name: "sys_journal_field",
     label: "Journal entries",
-    fields: ["sys_id", "sys_created_on", "element_id", "name", "element", "value", "sys_created_by"],
+    fields: [
+      "sys_id",
+      "sys_created_on",
+      "element_id",
+      "name",
+      "element",
+      "value",
+      "sys_created_by",
+    ],
     references: {},
     cursorField: "sys_created_on",
     requiredFields: ["sys_id", "sys_created_on", "element_id", "name", "element"],

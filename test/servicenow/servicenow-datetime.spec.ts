@@ -1,0 +1,130 @@
+import { readFileSync } from "node:fs";
+
+import {
+  formatServiceNowDateTime,
+  parseServiceNowDateTime,
+  queryLowerBound,
+  ServiceNowError,
+  wallClockToInstant,
+  wallClockToInstants,
+} from "../../src/servicenow";
+
+const LA = "America/Los_Angeles";
+const iso = (value: string) => new Date(value);
+
+describe("parseServiceNowDateTime", () => {
+  it("reads ServiceNow's UTC values and empty as null", () => {
+    expect(parseServiceNowDateTime("2015-11-01 22:37:27")).toEqual(iso("2015-11-01T22:37:27Z"));
+    expect(parseServiceNowDateTime("")).toBeNull();
+  });
+
+  it.each([
+    "2015-11-01T22:37:27Z",
+    "2015-11-01 22:37",
+    "2024-02-30 00:00:00",
+    "2024-01-01 24:00:00",
+    "UNKNOWN",
+    " 2024-01-01 00:00:00",
+  ])("rejects %j as INVALID_RESPONSE", (value) => {
+    expect(() => parseServiceNowDateTime(value)).toThrow(ServiceNowError);
+  });
+});
+
+describe("formatServiceNowDateTime", () => {
+  it("writes an instant as the wall clock of the zone, seconds only", () => {
+    expect(formatServiceNowDateTime(iso("2024-01-15T20:00:00.999Z"))).toBe("2024-01-15 20:00:00");
+    expect(formatServiceNowDateTime(iso("2024-01-15T20:00:00Z"), LA)).toBe("2024-01-15 12:00:00");
+    expect(formatServiceNowDateTime(iso("2024-07-15T20:00:00Z"), LA)).toBe("2024-07-15 13:00:00");
+    expect(formatServiceNowDateTime(iso("2024-01-15T20:00:00Z"), "Asia/Kolkata")).toBe(
+      "2024-01-16 01:30:00",
+    );
+    expect(formatServiceNowDateTime(iso("2024-01-01T07:59:59Z"), LA)).toBe("2023-12-31 23:59:59");
+  });
+
+  it("shows the fall-back hour twice and jumps over the spring-forward gap", () => {
+    expect(formatServiceNowDateTime(iso("2024-11-03T08:30:00Z"), LA)).toBe("2024-11-03 01:30:00");
+    expect(formatServiceNowDateTime(iso("2024-11-03T09:30:00Z"), LA)).toBe("2024-11-03 01:30:00");
+    expect(formatServiceNowDateTime(iso("2024-03-10T09:59:59Z"), LA)).toBe("2024-03-10 01:59:59");
+    expect(formatServiceNowDateTime(iso("2024-03-10T10:00:00Z"), LA)).toBe("2024-03-10 03:00:00");
+  });
+});
+
+describe("wallClockToInstants", () => {
+  it("finds both instants of the repeated hour, earlier first", () => {
+    expect(wallClockToInstants("2024-11-03 01:30:00", LA)).toEqual([
+      iso("2024-11-03T08:30:00Z"),
+      iso("2024-11-03T09:30:00Z"),
+    ]);
+    expect(wallClockToInstant("2024-11-03 01:30:00", LA)).toEqual(iso("2024-11-03T08:30:00Z"));
+    expect(wallClockToInstant("2024-11-03 01:30:00", LA, "later")).toEqual(
+      iso("2024-11-03T09:30:00Z"),
+    );
+  });
+
+  it("finds none in the spring-forward gap and moves such a time forward by the gap", () => {
+    expect(wallClockToInstants("2024-03-10 02:30:00", LA)).toEqual([]);
+    expect(wallClockToInstant("2024-03-10 02:30:00", LA)).toEqual(iso("2024-03-10T10:30:00Z"));
+  });
+
+  it("round-trips every hour of a year in zones on both hemispheres", () => {
+    for (const zone of [LA, "Europe/Berlin", "Australia/Sydney", "Asia/Kolkata"]) {
+      for (let ms = Date.UTC(2024, 0, 1); ms < Date.UTC(2025, 0, 1); ms += 3_600_000) {
+        const instant = new Date(ms);
+        const readings = wallClockToInstants(formatServiceNowDateTime(instant, zone), zone);
+        if (!readings.some((reading) => reading.getTime() === ms)) {
+          throw new Error(`${zone}: ${instant.toISOString()} does not round-trip`);
+        }
+      }
+    }
+  });
+
+  it("turns the fixture's display values (API user in Central Europe) back into its UTC values", () => {
+    const fixture = JSON.parse(
+      readFileSync(
+        "/work/shared/fixtures/servicenow/change_request.list.display_value_all.json",
+        "utf8",
+      ),
+    ) as { result: Record<string, { display_value: string | null; value: string }>[] };
+    const record = fixture.result[0] ?? {};
+    const fields = ["opened_at", "sys_updated_on", "start_date", "end_date", "closed_at"];
+
+    for (const field of fields) {
+      const pair = record[field];
+      expect(wallClockToInstant(pair?.display_value ?? "", "Europe/Berlin")).toEqual(
+        parseServiceNowDateTime(pair?.value ?? ""),
+      );
+    }
+  });
+});
+
+describe("queryLowerBound", () => {
+  it("is exact outside repeated hours, including right after a spring-forward gap", () => {
+    expect(queryLowerBound(iso("2024-03-10T10:00:00Z"), LA)).toEqual({
+      literal: "2024-03-10 03:00:00",
+      exact: true,
+    });
+    expect(queryLowerBound(iso("2024-11-03T10:00:00Z"), LA)).toEqual({
+      literal: "2024-11-03 02:00:00",
+      exact: true,
+    });
+  });
+
+  it("steps before the repeated hour so neither reading of the literal is after the cursor", () => {
+    for (const at of ["2024-11-03T08:00:00Z", "2024-11-03T08:59:59Z", "2024-11-03T09:30:00Z"]) {
+      const bound = queryLowerBound(iso(at), LA);
+
+      expect(bound).toEqual({ literal: "2024-11-03 00:59:59", exact: false });
+      for (const reading of wallClockToInstants(bound.literal, LA)) {
+        expect(reading.getTime()).toBeLessThanOrEqual(iso(at).getTime());
+      }
+    }
+    expect(queryLowerBound(iso("2024-10-27T00:30:00Z"), "Europe/Berlin")).toEqual({
+      literal: "2024-10-27 01:59:59",
+      exact: false,
+    });
+    expect(queryLowerBound(iso("2024-04-06T16:30:00Z"), "Australia/Sydney")).toEqual({
+      literal: "2024-04-07 01:59:59",
+      exact: false,
+    });
+  });
+});
