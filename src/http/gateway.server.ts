@@ -27,19 +27,26 @@ import { IncidentResolver } from "../modules/incidents/incident.resolver";
 import { IncidentService } from "../modules/incidents/incident.service";
 import { IntegrationResolver } from "../modules/integrations/integration.resolver";
 import { IntegrationService } from "../modules/integrations/integration.service";
+import { IntegrationConnectionFactory } from "../modules/integrations/integration-connection.factory";
+import { IntegrationConnectionService } from "../modules/integrations/integration-connection.service";
+import { PreflightService } from "../modules/integrations/preflight/preflight.service";
 import { UserResolver } from "../modules/users/user.resolver";
 import { UserService } from "../modules/users/user.service";
+import type { AwsSecretsSource } from "../secrets/aws-secrets.source";
 import type { SecretBox } from "../secrets/secret-box";
 import { SyncRunResolver } from "../sync/sync-run.resolver";
 import { SyncRunService } from "../sync/sync-run.service";
 import { healthRoutes } from "./health.routes";
 import { GatewayMetrics } from "./metrics";
+import { oauthCallbackRoutes } from "./oauth-callback.routes";
 
 export interface GatewayOptions {
   readonly config: Config;
   readonly logger: Logger;
   readonly adminToken: string;
   readonly secretBox: SecretBox;
+  /** Reads credentials kept in AWS Secrets Manager; null disables such references. */
+  readonly awsSecrets?: AwsSecretsSource | null;
   /** Tests only: build the schema from entities instead of migrations. */
   readonly synchronize?: boolean;
   /** Tests only: observe SQL statements. */
@@ -75,13 +82,26 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 async function serve(options: GatewayOptions, dataSource: DataSource): Promise<Gateway> {
   const { config, logger } = options;
   const production = config.env === "production";
+  const integrationService = new IntegrationService(
+    dataSource,
+    config.publicUrl,
+    options.secretBox,
+  );
+  const connectionFactory = new IntegrationConnectionFactory(
+    integrationService,
+    options.awsSecrets ?? null,
+    logger,
+  );
+  const connectionService = new IntegrationConnectionService(
+    dataSource,
+    integrationService,
+    connectionFactory,
+    new PreflightService(connectionFactory, logger),
+    { timeoutMs: Math.min(config.sync.requestTimeoutMs, 15000) },
+    logger,
+  );
   const container = new ResolverContainer()
-    .register(
-      IntegrationResolver,
-      new IntegrationResolver(
-        new IntegrationService(dataSource, config.publicUrl, options.secretBox),
-      ),
-    )
+    .register(IntegrationResolver, new IntegrationResolver(integrationService, connectionService))
     .register(IncidentResolver, new IncidentResolver(new IncidentService(dataSource)))
     .register(
       ChangeRequestResolver,
@@ -130,6 +150,7 @@ async function serve(options: GatewayOptions, dataSource: DataSource): Promise<G
   );
   app.use(healthRoutes(dataSource));
   app.use(metrics.routes());
+  app.use(oauthCallbackRoutes(connectionService, logger));
   app.use(
     "/graphql",
     express.json({ limit: "1mb" }),

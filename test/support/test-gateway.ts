@@ -7,6 +7,7 @@ import type { Logger as TypeOrmLogger } from "typeorm";
 import { type Config, loadConfig } from "../../src/config/config";
 import { type Gateway, startGateway } from "../../src/http/gateway.server";
 import { createLogger } from "../../src/logging/logger";
+import type { AwsSecretsSource } from "../../src/secrets/aws-secrets.source";
 import { SecretBox } from "../../src/secrets/secret-box";
 import { createTestDatabase, type TestDatabase } from "./test-database";
 
@@ -40,7 +41,12 @@ export interface GraphQLBody<T> {
  * database built by the migrations, as in production.
  */
 export async function startTestGateway(
-  options: { env?: Record<string, string>; sqlLogger?: TypeOrmLogger; migrations?: boolean } = {},
+  options: {
+    env?: Record<string, string>;
+    sqlLogger?: TypeOrmLogger;
+    migrations?: boolean;
+    awsSecrets?: AwsSecretsSource;
+  } = {},
 ): Promise<TestGateway> {
   const database: TestDatabase = await createTestDatabase();
   const base = loadConfig({
@@ -58,6 +64,7 @@ export async function startTestGateway(
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
     adminToken: ADMIN_TOKEN,
     secretBox: new SecretBox(TEST_SECRET_KEY),
+    awsSecrets: options.awsSecrets ?? null,
     sqlLogger: options.sqlLogger,
     synchronize: options.migrations === false,
   });

@@ -12,14 +12,19 @@ import {
 
 import type { GraphQLContext } from "../../graphql/context.type";
 import { SyncRun } from "../../sync/sync-run.entity";
-import { Integration } from "./integration.entity";
+import { ConnectionValidation, Integration } from "./integration.entity";
 import { AuthMethod } from "./integration.enums";
 import { CreateIntegrationInput, UpdateIntegrationInput } from "./integration.inputs";
 import type { IntegrationService } from "./integration.service";
+import type { IntegrationConnectionService } from "./integration-connection.service";
+import { OAuthAuthorization } from "./oauth-authorization.type";
 
 @Resolver(() => Integration)
 export class IntegrationResolver {
-  constructor(private readonly integrationService: IntegrationService) {}
+  constructor(
+    private readonly integrationService: IntegrationService,
+    private readonly connectionService: IntegrationConnectionService,
+  ) {}
 
   @Query(() => [Integration], { description: "Every connected ServiceNow instance, by name." })
   integrations(): Promise<Integration[]> {
@@ -54,6 +59,30 @@ export class IntegrationResolver {
   @Mutation(() => Boolean, { description: "Deletes the integration and all its cached data." })
   deleteIntegration(@Arg("id", () => ID) id: string) {
     return this.integrationService.delete(id);
+  }
+
+  @Authorized("admin")
+  @Mutation(() => ConnectionValidation, {
+    description: "Runs the preflight checks on unsaved settings; nothing is stored.",
+  })
+  testConnection(@Arg("input", () => CreateIntegrationInput) input: CreateIntegrationInput) {
+    return this.connectionService.test(input);
+  }
+
+  @Authorized("admin")
+  @Mutation(() => ConnectionValidation, {
+    description: "Runs the preflight checks, stores the result and sets the status.",
+  })
+  validateConnection(@Arg("id", () => ID) id: string) {
+    return this.connectionService.validate(id);
+  }
+
+  @Authorized("admin")
+  @Mutation(() => OAuthAuthorization, {
+    description: "Starts the OAuth authorization-code flow: open authorizationUrl in a browser.",
+  })
+  authorizeIntegration(@Arg("id", () => ID) id: string) {
+    return this.connectionService.authorize(id);
   }
 
   @FieldResolver(() => Boolean, {

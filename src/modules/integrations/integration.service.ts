@@ -269,6 +269,24 @@ export class IntegrationService {
     return true;
   }
 
+  /** Persists OAuth tokens encrypted, touching only the token columns. */
+  async storeTokens(
+    integrationId: string,
+    tokens: { accessToken: string; refreshToken: string | null; expiresAt: Date },
+  ): Promise<void> {
+    await this.integrations.update(
+      { id: integrationId },
+      {
+        accessTokenCipher: this.encryptSecret(integrationId, "accessToken", tokens.accessToken),
+        refreshTokenCipher:
+          tokens.refreshToken === null
+            ? null
+            : this.encryptSecret(integrationId, "refreshToken", tokens.refreshToken),
+        accessTokenExpiresAt: tokens.expiresAt,
+      },
+    );
+  }
+
   async save(integration: Integration): Promise<Integration> {
     return this.integrations.save(integration);
   }

@@ -1,0 +1,292 @@
+import { lookup } from "node:dns/promises";
+import { isIP } from "node:net";
+
+import type { Logger } from "../../../logging/logger";
+import {
+  fetchCurrentUserTimeZone,
+  fetchUserTimeZone,
+  isServiceNowError,
+  type ServiceNowClient,
+} from "../../../servicenow";
+import { SERVICENOW_TABLE_NAMES } from "../../../servicenow/servicenow-tables";
+import { ConnectionCheck, ConnectionValidation, type Integration } from "../integration.entity";
+import { AuthMethod, CheckStatus } from "../integration.enums";
+import type { IntegrationConnectionFactory } from "../integration-connection.factory";
+import { addressRefusal, hostRefusal } from "../url-policy";
+import { authenticationFailure, describeFailure, tableReadFailure } from "./preflight-messages";
+
+interface CheckOutcome {
+  readonly status: CheckStatus;
+  readonly message: string;
+}
+
+export interface PreflightSettings {
+  readonly timeoutMs: number;
+}
+
+export interface PreflightResult {
+  readonly validation: ConnectionValidation;
+  /** The integration user's time zone when it could be read (null: instance default). */
+  readonly userTimeZone: string | null | undefined;
+}
+
+const NETWORK_WORDS: Record<string, string> = {
+  ENOTFOUND: "DNS lookup failed: no such host",
+  EAI_AGAIN: "DNS lookup failed temporarily",
+  ECONNREFUSED: "the TCP connection was refused",
+  ECONNRESET: "the connection was reset",
+  ETIMEDOUT: "the TCP connection timed out",
+  EHOSTUNREACH: "the host is unreachable",
+  CERT_HAS_EXPIRED: "TLS failed: the certificate has expired",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "TLS failed: the certificate is self-signed",
+  SELF_SIGNED_CERT_IN_CHAIN: "TLS failed: a self-signed certificate is in the chain",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "TLS failed: the certificate chain cannot be verified",
+  ERR_TLS_CERT_ALTNAME_INVALID: "TLS failed: the certificate does not match the host name",
+};
+
+function networkCodeOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
+    const code = (current as NodeJS.ErrnoException).code;
+    if (typeof code === "string" && code !== "UND_ERR_CONNECT_TIMEOUT") {
+      return code;
+    }
+    current = (current as Error & { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * The checks `validateConnection` and `testConnection` run: URL policy (after DNS), reachability
+ * (DNS/TCP/TLS/HTTP), authentication, read access to each table the sync reads (concurrently),
+ * and the integration user's time zone. A check that cannot run because an earlier one failed
+ * says so.
+ */
+export class PreflightService {
+  constructor(
+    private readonly connections: IntegrationConnectionFactory,
+    private readonly logger: Logger,
+  ) {}
+
+  async run(integration: Integration, settings: PreflightSettings): Promise<PreflightResult> {
+    const checks: ConnectionCheck[] = [];
+    let userTimeZone: string | null | undefined;
+    const record = async (
+      name: string,
+      body: () => Promise<CheckOutcome>,
+    ): Promise<CheckOutcome> => {
+      const started = performance.now();
+      let outcome: CheckOutcome;
+      try {
+        outcome = await body();
+      } catch (error) {
+        outcome = { status: CheckStatus.FAIL, message: describeFailure(error) };
+      }
+      const check = Object.assign(new ConnectionCheck(), {
+        name,
+        ...outcome,
+        durationMs: Math.round(performance.now() - started),
+      });
+      checks.push(check);
+      return outcome;
+    };
+    const skip = (names: readonly string[], because: string) => {
+      for (const name of names) {
+        checks.push(
+          Object.assign(new ConnectionCheck(), {
+            name,
+            status: CheckStatus.FAIL,
+            message: `Not run: ${because}.`,
+            durationMs: 0,
+          }),
+        );
+      }
+    };
+    const later = [
+      "authentication",
+      ...SERVICENOW_TABLE_NAMES.map((table) => `read ${table}`),
+      "time zone",
+    ];
+
+    const url = new URL(integration.url);
+    const policy = await record("url policy", () => this.checkUrlPolicy(integration, url));
+    if (policy.status === CheckStatus.FAIL) {
+      skip(["reachability", ...later], "the URL policy refused the address");
+      return this.finish(checks, userTimeZone);
+    }
+    const reachable = await record("reachability", () =>
+      this.checkReachability(integration, settings),
+    );
+    if (reachable.status === CheckStatus.FAIL) {
+      skip(later, "the instance is not reachable");
+      return this.finish(checks, userTimeZone);
+    }
+
+    let client: ServiceNowClient | null = null;
+    let currentUser: { timeZone: string | null; userName: string } | null = null;
+    const authentication = await record("authentication", async () => {
+      try {
+        client = await this.connections.client(integration, {
+          timeoutMs: settings.timeoutMs,
+          retry: { maxAttempts: 2, baseDelayMs: 250, maxDelayMs: 1000, maxRetryAfterMs: 5000 },
+        });
+      } catch (error) {
+        return { status: CheckStatus.FAIL, message: authenticationFailure(error, "oauth") };
+      }
+      try {
+        currentUser =
+          integration.username && integration.authMethod === AuthMethod.BASIC
+            ? await fetchUserTimeZone(client, integration.username)
+            : await fetchCurrentUserTimeZone(client, {
+                userName: integration.username ?? undefined,
+              });
+      } catch (error) {
+        if (isServiceNowError(error) && error.code === "AUTH_FAILED") {
+          return {
+            status: CheckStatus.FAIL,
+            message: authenticationFailure(
+              error,
+              integration.authMethod === AuthMethod.BASIC ? "basic" : "oauth",
+            ),
+          };
+        }
+        if (
+          isServiceNowError(error) &&
+          (error.code === "FORBIDDEN" || error.code === "NOT_FOUND")
+        ) {
+          // Signed in, but cannot read its own sys_user row: the table check will say more.
+          return { status: CheckStatus.PASS, message: "Signed in to ServiceNow." };
+        }
+        throw error;
+      }
+      return {
+        status: CheckStatus.PASS,
+        message: `Signed in to ServiceNow as ${currentUser.userName}.`,
+      };
+    });
+    if (authentication.status === CheckStatus.FAIL || client === null) {
+      skip(later.slice(1), "authentication failed");
+      return this.finish(checks, userTimeZone);
+    }
+    const signedIn: ServiceNowClient = client;
+
+    await Promise.all(
+      SERVICENOW_TABLE_NAMES.map((table) =>
+        record(`read ${table}`, async () => {
+          try {
+            await signedIn.getRecords(table, { fields: ["sys_id"], limit: 1, noCount: true });
+            return { status: CheckStatus.PASS, message: `The integration user can read ${table}.` };
+          } catch (error) {
+            return { status: CheckStatus.FAIL, message: tableReadFailure(error, table) };
+          }
+        }),
+      ),
+    );
+
+    await record("time zone", async () => {
+      const user = currentUser as { timeZone: string | null; userName: string } | null;
+      if (user === null) {
+        return {
+          status: CheckStatus.WARN,
+          message:
+            "Could not read the integration user's time zone (no read access to its sys_user record); the sync will assume UTC and keep an overlap window.",
+        };
+      }
+      userTimeZone = user.timeZone;
+      return user.timeZone
+        ? {
+            status: CheckStatus.PASS,
+            message: `The integration user's time zone is ${user.timeZone}; ServiceNow reads query dates in it, and the sync writes its watermarks in it.`,
+          }
+        : {
+            status: CheckStatus.WARN,
+            message:
+              "The integration user has no time zone set, so ServiceNow uses the instance default; set it to UTC on the user record for exact incremental syncs.",
+          };
+    });
+    return this.finish(checks, userTimeZone);
+  }
+
+  private finish(
+    checks: ConnectionCheck[],
+    userTimeZone: string | null | undefined,
+  ): PreflightResult {
+    const validation = Object.assign(new ConnectionValidation(), {
+      ok: checks.every((check) => check.status !== CheckStatus.FAIL),
+      checkedAt: new Date(),
+      checks,
+    });
+    return { validation, userTimeZone };
+  }
+
+  private async checkUrlPolicy(integration: Integration, url: URL): Promise<CheckOutcome> {
+    const host = url.hostname.replace(/^\[|\]$/g, "");
+    const refusal = hostRefusal(host, integration.deployment);
+    if (refusal) {
+      return { status: CheckStatus.FAIL, message: refusal };
+    }
+    if (isIP(host) !== 0) {
+      return {
+        status: CheckStatus.PASS,
+        message: `${url.protocol}//${url.host} is allowed for ${integration.deployment}.`,
+      };
+    }
+    let addresses: { address: string }[];
+    try {
+      addresses = await lookup(host, { all: true });
+    } catch (error) {
+      return {
+        status: CheckStatus.FAIL,
+        message: `DNS lookup of ${host} failed (${networkCodeOf(error) ?? "error"}): check the instance URL.`,
+      };
+    }
+    for (const { address } of addresses) {
+      const refused = addressRefusal(address, integration.deployment);
+      if (refused) {
+        return { status: CheckStatus.FAIL, message: `${host} resolves to ${refused}` };
+      }
+    }
+    return {
+      status: CheckStatus.PASS,
+      message: `${host} resolves to ${addresses.map((entry) => entry.address).join(", ")}, allowed for ${integration.deployment}.`,
+    };
+  }
+
+  private async checkReachability(
+    integration: Integration,
+    settings: PreflightSettings,
+  ): Promise<CheckOutcome> {
+    // Any HTTP answer proves DNS, TCP and TLS; no credentials are sent.
+    const probe = new URL(`${integration.url}/api/now/table/sys_user`);
+    probe.searchParams.set("sysparm_limit", "1");
+    try {
+      const response = await fetch(probe, {
+        method: "GET",
+        redirect: "manual",
+        headers: { accept: "application/json" },
+        signal: AbortSignal.timeout(settings.timeoutMs),
+      });
+      await response.body?.cancel();
+      return {
+        status: CheckStatus.PASS,
+        message: `${probe.protocol}//${probe.host} answered HTTP ${response.status}${probe.protocol === "https:" ? " over TLS" : ""}.`,
+      };
+    } catch (error) {
+      if (
+        error instanceof Error &&
+        (error.name === "TimeoutError" || error.name === "AbortError")
+      ) {
+        return {
+          status: CheckStatus.FAIL,
+          message: `${probe.host} did not answer within ${settings.timeoutMs} ms: check the URL, firewalls and proxies.`,
+        };
+      }
+      const code = networkCodeOf(error);
+      this.logger.debug({ err: error, integrationId: integration.id }, "reachability probe failed");
+      return {
+        status: CheckStatus.FAIL,
+        message: `Cannot reach ${probe.host}: ${code ? (NETWORK_WORDS[code] ?? code) : "network error"}.`,
+      };
+    }
+  }
+}
