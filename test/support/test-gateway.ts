@@ -6,7 +6,7 @@ import type { Logger as TypeOrmLogger } from "typeorm";
 
 import { type Config, loadConfig } from "../../src/config/config";
 import { type Gateway, startGateway } from "../../src/http/gateway.server";
-import { createLogger } from "../../src/logging/logger";
+import { createLogger, type Logger } from "../../src/logging/logger";
 import type { AwsSecretsSource } from "../../src/secrets/aws-secrets.source";
 import { SecretBox } from "../../src/secrets/secret-box";
 import { createTestDatabase, type TestDatabase } from "./test-database";
@@ -46,6 +46,7 @@ export async function startTestGateway(
     sqlLogger?: TypeOrmLogger;
     migrations?: boolean;
     awsSecrets?: AwsSecretsSource;
+    logger?: Logger;
   } = {},
 ): Promise<TestGateway> {
   const database: TestDatabase = await createTestDatabase();
@@ -61,7 +62,7 @@ export async function startTestGateway(
   const config: Config = { ...base, database: database.config };
   const gateway = await startGateway({
     config,
-    logger: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
+    logger: options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
     adminToken: ADMIN_TOKEN,
     secretBox: new SecretBox(TEST_SECRET_KEY),
     awsSecrets: options.awsSecrets ?? null,

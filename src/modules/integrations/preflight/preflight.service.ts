@@ -45,15 +45,22 @@ const NETWORK_WORDS: Record<string, string> = {
 };
 
 function networkCodeOf(error: unknown): string | undefined {
+  // Errors from fetch may come from another realm (e.g. test VMs): inspect shapes, not classes.
   let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
-    const code = (current as NodeJS.ErrnoException).code;
+  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth += 1) {
+    const code = (current as { code?: unknown }).code;
     if (typeof code === "string" && code !== "UND_ERR_CONNECT_TIMEOUT") {
       return code;
     }
-    current = (current as Error & { cause?: unknown }).cause;
+    current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+function errorName(error: unknown): string | undefined {
+  return typeof error === "object" && error !== null && "name" in error
+    ? String(error.name)
+    : undefined;
 }
 
 /**
@@ -123,45 +130,32 @@ export class PreflightService {
     }
 
     let client: ServiceNowClient | null = null;
-    let currentUser: { timeZone: string | null; userName: string } | null = null;
+    let userName: string | undefined;
     const authentication = await record("authentication", async () => {
+      const authKind = integration.authMethod === AuthMethod.BASIC ? "basic" : "oauth";
       try {
+        userName = (await this.connections.credentials(integration)).username;
         client = await this.connections.client(integration, {
           timeoutMs: settings.timeoutMs,
           retry: { maxAttempts: 2, baseDelayMs: 250, maxDelayMs: 1000, maxRetryAfterMs: 5000 },
         });
+        // Any authenticated answer proves the credentials; 403 only means no ACL on sys_user.
+        await client.getRecords("sys_user", { fields: ["sys_id"], limit: 1, noCount: true });
       } catch (error) {
-        return { status: CheckStatus.FAIL, message: authenticationFailure(error, "oauth") };
-      }
-      try {
-        currentUser =
-          integration.username && integration.authMethod === AuthMethod.BASIC
-            ? await fetchUserTimeZone(client, integration.username)
-            : await fetchCurrentUserTimeZone(client, {
-                userName: integration.username ?? undefined,
-              });
-      } catch (error) {
-        if (isServiceNowError(error) && error.code === "AUTH_FAILED") {
-          return {
-            status: CheckStatus.FAIL,
-            message: authenticationFailure(
-              error,
-              integration.authMethod === AuthMethod.BASIC ? "basic" : "oauth",
-            ),
-          };
-        }
-        if (
-          isServiceNowError(error) &&
-          (error.code === "FORBIDDEN" || error.code === "NOT_FOUND")
-        ) {
-          // Signed in, but cannot read its own sys_user row: the table check will say more.
+        if (isServiceNowError(error) && error.code === "FORBIDDEN") {
           return { status: CheckStatus.PASS, message: "Signed in to ServiceNow." };
         }
-        throw error;
+        if (isServiceNowError(error) && error.code === "NOT_FOUND") {
+          return { status: CheckStatus.FAIL, message: tableReadFailure(error, "sys_user") };
+        }
+        if (isServiceNowError(error) && error.code !== "AUTH_FAILED") {
+          throw error;
+        }
+        return { status: CheckStatus.FAIL, message: authenticationFailure(error, authKind) };
       }
       return {
         status: CheckStatus.PASS,
-        message: `Signed in to ServiceNow as ${currentUser.userName}.`,
+        message: userName ? `Signed in to ServiceNow as ${userName}.` : "Signed in to ServiceNow.",
       };
     });
     if (authentication.status === CheckStatus.FAIL || client === null) {
@@ -184,12 +178,15 @@ export class PreflightService {
     );
 
     await record("time zone", async () => {
-      const user = currentUser as { timeZone: string | null; userName: string } | null;
-      if (user === null) {
+      let user: { timeZone: string | null; userName: string };
+      try {
+        user = userName
+          ? await fetchUserTimeZone(signedIn, userName)
+          : await fetchCurrentUserTimeZone(signedIn, {});
+      } catch (error) {
         return {
           status: CheckStatus.WARN,
-          message:
-            "Could not read the integration user's time zone (no read access to its sys_user record); the sync will assume UTC and keep an overlap window.",
+          message: `Could not read the integration user's time zone (${describeFailure(error)}); the sync will assume the instance default and keep an overlap window.`,
         };
       }
       userTimeZone = user.timeZone;
@@ -272,10 +269,7 @@ export class PreflightService {
         message: `${probe.protocol}//${probe.host} answered HTTP ${response.status}${probe.protocol === "https:" ? " over TLS" : ""}.`,
       };
     } catch (error) {
-      if (
-        error instanceof Error &&
-        (error.name === "TimeoutError" || error.name === "AbortError")
-      ) {
+      if (errorName(error) === "TimeoutError" || errorName(error) === "AbortError") {
         return {
           status: CheckStatus.FAIL,
           message: `${probe.host} did not answer within ${settings.timeoutMs} ms: check the URL, firewalls and proxies.`,
