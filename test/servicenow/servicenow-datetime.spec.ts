@@ -81,7 +81,7 @@ describe("wallClockToInstants", () => {
   it("turns the fixture's display values (API user in Central Europe) back into its UTC values", () => {
     const fixture = JSON.parse(
       readFileSync(
-        "/work/shared/fixtures/servicenow/change_request.list.display_value_all.json",
+        `${__dirname}/../fixtures/servicenow/change_request.list.display_value_all.json`,
         "utf8",
       ),
     ) as { result: Record<string, { display_value: string | null; value: string }>[] };

@@ -13,7 +13,7 @@ import {
 } from "../../src/servicenow";
 
 function fixtureRecord(name: string): RawRecord {
-  const body = JSON.parse(readFileSync(`/work/shared/fixtures/servicenow/${name}`, "utf8")) as {
+  const body = JSON.parse(readFileSync(`${__dirname}/../fixtures/servicenow/${name}`, "utf8")) as {
     result: RawRecord | RawRecord[];
   };
   const record = Array.isArray(body.result) ? body.result[0] : body.result;

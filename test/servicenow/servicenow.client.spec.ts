@@ -22,7 +22,7 @@ import {
   startFakeInstance,
 } from "./fake-instance.server";
 
-const FIXTURES = "/work/shared/fixtures/servicenow";
+const FIXTURES = `${__dirname}/../fixtures/servicenow`;
 const USERNAME = "svc.gateway";
 const PASSWORD = "Tr0ub4dor&3-never-log-me";
 const BASIC = `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString("base64")}`;

@@ -1,0 +1,649 @@
+import {
+  SERVICENOW_TABLE_NAMES,
+  SERVICENOW_TABLES,
+  type ServiceNowTableName,
+} from "../servicenow/servicenow-tables";
+
+/**
+ * The simulator's data dictionary: which fields each table has and how each behaves (compares,
+ * sorts, displays). Served tables are the registry's plus sys_audit_delete; every table a reference
+ * points to also exists, unserved, so references can show a display value.
+ */
+
+export type FieldType =
+  | "string"
+  | "integer"
+  | "boolean"
+  | "date_time"
+  /** A due date: its display value is "UNKNOWN" when empty. */
+  | "due_date"
+  /** A date without time: no time-zone shift. */
+  | "date"
+  | "reference"
+  | "choice"
+  | "journal";
+
+/** How query operators and ORDER BY treat a field's value. */
+export type CompareAs = "string" | "number" | "datetime";
+
+export interface FieldDef {
+  readonly name: string;
+  readonly type: FieldType;
+  readonly compareAs: CompareAs;
+  /** Target table of a reference ("task" means any task table). */
+  readonly reference?: string;
+  /** Choice value → label; an empty choice displays as null. */
+  readonly choices?: ReadonlyMap<string, string>;
+  /** sys_domain points at "global", a record no table holds, and still displays "global". */
+  readonly displayValueWhenMissing?: boolean;
+}
+
+export const AUDIT_DELETE_TABLE = "sys_audit_delete";
+/** The reference target that stands for every table extending task. */
+export const TASK_TABLE = "task";
+/** Tables that extend task, so a reference to `task` can land in any of them. */
+const TASK_EXTENSIONS = new Set(["incident", "change_request", "problem"]);
+/** Numbering as on a fresh instance (incident INC0010001, change CHG0030001). */
+const NUMBERING: Readonly<Record<string, readonly [string, number]>> = {
+  incident: ["INC", 10001],
+  change_request: ["CHG", 30001],
+  problem: ["PRB", 40001],
+};
+
+const AUDIT_FIELDS = ["sys_created_by", "sys_updated_by", "sys_mod_count", "sys_tags"];
+
+/** Fields every task table carries (seen in both recorded fixtures). */
+const TASK_FIELDS = [
+  "active",
+  "activity_due",
+  "additional_assignee_list",
+  "approval",
+  "approval_history",
+  "approval_set",
+  "assigned_to",
+  "assignment_group",
+  "business_duration",
+  "business_service",
+  "calendar_duration",
+  "category",
+  "close_code",
+  "close_notes",
+  "closed_at",
+  "closed_by",
+  "cmdb_ci",
+  "comments",
+  "comments_and_work_notes",
+  "company",
+  "contact_type",
+  "correlation_display",
+  "correlation_id",
+  "delivery_plan",
+  "delivery_task",
+  "description",
+  "due_date",
+  "escalation",
+  "expected_start",
+  "follow_up",
+  "group_list",
+  "impact",
+  "knowledge",
+  "location",
+  "made_sla",
+  "number",
+  "opened_at",
+  "opened_by",
+  "order",
+  "parent",
+  "priority",
+  "reassignment_count",
+  "short_description",
+  "sla_due",
+  "state",
+  "sys_class_name",
+  "sys_domain",
+  "sys_domain_path",
+  "time_worked",
+  "upon_approval",
+  "upon_reject",
+  "urgency",
+  "user_input",
+  "watch_list",
+  "work_end",
+  "work_notes",
+  "work_notes_list",
+  "work_start",
+];
+
+/** Fields beyond the registry's, so full records look like the recorded fixtures. */
+const EXTRA_FIELDS: Partial<Record<ServiceNowTableName, readonly string[]>> = {
+  incident: [
+    ...TASK_FIELDS,
+    "child_incidents",
+    "incident_state",
+    "notify",
+    "parent_incident",
+    "problem_id",
+    "rejection_goto",
+    "wf_activity",
+  ],
+  change_request: [
+    ...TASK_FIELDS,
+    "backout_plan",
+    "cab_date",
+    "cab_delegate",
+    "cab_recommendation",
+    "cab_required",
+    "change_plan",
+    "conflict_last_run",
+    "conflict_status",
+    "contract",
+    "implementation_plan",
+    "justification",
+    "on_hold",
+    "on_hold_reason",
+    "on_hold_task",
+    "outside_maintenance_schedule",
+    "phase",
+    "phase_state",
+    "production_system",
+    "reason",
+    "requested_by_date",
+    "review_comments",
+    "review_date",
+    "review_status",
+    "risk_impact_analysis",
+    "route_reason",
+    "scope",
+    "service_offering",
+    "std_change_producer_version",
+    "task_effective_number",
+    "test_plan",
+    "unauthorized",
+    "universal_request",
+  ],
+  sysapproval_approver: ["approval_source", "due_date", "expected_start", "group", "order"],
+};
+
+/** Reference targets of fields the registry does not map (the registry's own win). */
+const EXTRA_REFERENCES: Readonly<Record<string, string>> = {
+  assigned_to: "sys_user",
+  assignment_group: "sys_user_group",
+  business_service: "cmdb_ci_service",
+  cab_delegate: "sys_user",
+  closed_by: "sys_user",
+  cmdb_ci: "cmdb_ci",
+  company: "core_company",
+  contract: "ast_contract",
+  delivery_plan: "sc_cat_item_delivery_plan",
+  delivery_task: "sc_cat_item_delivery_task",
+  group: "sysapproval_group",
+  location: "cmn_location",
+  opened_by: "sys_user",
+  parent: TASK_TABLE,
+  parent_incident: "incident",
+  problem_id: "problem",
+  requested_by: "sys_user",
+  service_offering: "service_offering",
+  std_change_producer_version: "std_change_producer_version",
+  sys_domain: "sys_user_group",
+  universal_request: TASK_TABLE,
+  wf_activity: "wf_activity",
+};
+
+const DATE_TIME_FIELDS = new Set([
+  "sys_created_on",
+  "sys_updated_on",
+  "opened_at",
+  "resolved_at",
+  "closed_at",
+  "expected_start",
+  "work_start",
+  "work_end",
+  "follow_up",
+  "approval_set",
+  "start_date",
+  "end_date",
+  "requested_by_date",
+  "conflict_last_run",
+  "due_date",
+]);
+const DUE_DATE_FIELDS = new Set(["sla_due", "activity_due"]);
+const DATE_FIELDS = new Set(["cab_date", "review_date"]);
+const INTEGER_FIELDS = new Set([
+  "priority",
+  "impact",
+  "urgency",
+  "severity",
+  "state",
+  "incident_state",
+  "hold_reason",
+  "risk",
+  "scope",
+  "escalation",
+  "notify",
+  "order",
+  "reassignment_count",
+  "reopen_count",
+  "sys_mod_count",
+  "business_stc",
+  "calendar_stc",
+]);
+const BOOLEAN_FIELDS = new Set([
+  "active",
+  "knowledge",
+  "made_sla",
+  "cab_required",
+  "on_hold",
+  "outside_maintenance_schedule",
+  "production_system",
+  "unauthorized",
+  "locked_out",
+  "web_service_access_only",
+]);
+const JOURNAL_FIELDS = new Set([
+  "comments",
+  "work_notes",
+  "comments_and_work_notes",
+  "approval_history",
+]);
+
+type ChoiceList = readonly (readonly [string, string])[];
+
+const PRIORITY: ChoiceList = [
+  ["1", "1 - Critical"],
+  ["2", "2 - High"],
+  ["3", "3 - Moderate"],
+  ["4", "4 - Low"],
+  ["5", "5 - Planning"],
+];
+const IMPACT: ChoiceList = [
+  ["1", "1 - High"],
+  ["2", "2 - Medium"],
+  ["3", "3 - Low"],
+];
+const INCIDENT_STATE: ChoiceList = [
+  ["1", "New"],
+  ["2", "In Progress"],
+  ["3", "On Hold"],
+  ["6", "Resolved"],
+  ["7", "Closed"],
+  ["8", "Canceled"],
+];
+const TASK_CHOICES: Readonly<Record<string, ChoiceList>> = {
+  priority: PRIORITY,
+  impact: IMPACT,
+  urgency: IMPACT,
+  escalation: [
+    ["0", "Normal"],
+    ["1", "Moderate"],
+    ["2", "High"],
+    ["3", "Overdue"],
+  ],
+  contact_type: [
+    ["email", "Email"],
+    ["phone", "Phone"],
+    ["self-service", "Self-service"],
+    ["walk-in", "Walk-in"],
+    ["virtual_agent", "Virtual Agent"],
+  ],
+  approval: [
+    ["not requested", "Not Yet Requested"],
+    ["requested", "Requested"],
+    ["approved", "Approved"],
+    ["rejected", "Rejected"],
+    ["cancelled", "Cancelled"],
+  ],
+  upon_approval: [
+    ["proceed", "Proceed to Next Task"],
+    ["do_nothing", "Wait for a User to Close this task"],
+  ],
+  upon_reject: [
+    ["cancel", "Cancel all future Tasks"],
+    ["goto", "Go to a previous Task"],
+  ],
+  sys_class_name: [
+    ["incident", "Incident"],
+    ["change_request", "Change Request"],
+    ["problem", "Problem"],
+  ],
+};
+const CHOICES: Partial<Record<ServiceNowTableName, Readonly<Record<string, ChoiceList>>>> = {
+  incident: {
+    ...TASK_CHOICES,
+    state: INCIDENT_STATE,
+    incident_state: INCIDENT_STATE,
+    severity: IMPACT,
+    category: [
+      ["inquiry", "Inquiry / Help"],
+      ["software", "Software"],
+      ["hardware", "Hardware"],
+      ["network", "Network"],
+      ["database", "Database"],
+    ],
+    subcategory: [
+      ["antivirus", "Antivirus"],
+      ["email", "Email"],
+      ["internal application", "Internal Application"],
+      ["os", "Operating System"],
+      ["cpu", "CPU"],
+      ["disk", "Disk"],
+      ["keyboard", "Keyboard"],
+      ["memory", "Memory"],
+      ["monitor", "Monitor"],
+      ["mouse", "Mouse"],
+      ["dhcp", "DHCP"],
+      ["dns", "DNS"],
+      ["vpn", "VPN"],
+      ["wireless", "Wireless"],
+      ["db2", "DB2"],
+      ["oracle", "Oracle"],
+      ["sql server", "MS SQL Server"],
+    ],
+    hold_reason: [
+      ["1", "Awaiting Caller"],
+      ["3", "Awaiting Problem"],
+      ["4", "Awaiting Vendor"],
+      ["5", "Awaiting Change"],
+    ],
+    close_code: [
+      "Duplicate",
+      "Known error",
+      "No resolution provided",
+      "Resolved by caller",
+      "Resolved by change",
+      "Resolved by problem",
+      "Resolved by request",
+      "Solution provided",
+      "Workaround provided",
+      "User error",
+    ].map((code) => [code, code] as const),
+    notify: [
+      ["1", "Do Not Notify"],
+      ["2", "Send Email"],
+    ],
+  },
+  change_request: {
+    ...TASK_CHOICES,
+    type: [
+      ["normal", "Normal"],
+      ["standard", "Standard"],
+      ["emergency", "Emergency"],
+    ],
+    state: [
+      ["-5", "New"],
+      ["-4", "Assess"],
+      ["-3", "Authorize"],
+      ["-2", "Scheduled"],
+      ["-1", "Implement"],
+      ["0", "Review"],
+      ["3", "Closed"],
+      ["4", "Canceled"],
+    ],
+    risk: [
+      ["1", "Very High"],
+      ["2", "High"],
+      ["3", "Moderate"],
+      ["4", "Low"],
+    ],
+    scope: [
+      ["1", "Massive"],
+      ["2", "Large"],
+      ["3", "Medium"],
+      ["4", "Small"],
+      ["5", "Tiny"],
+    ],
+    category: [
+      "Hardware",
+      "Software",
+      "Service",
+      "System Software",
+      "Applications Software",
+      "Network",
+      "Telecom",
+      "Documentation",
+      "Other",
+    ].map((category) => [category, category] as const),
+    close_code: [
+      ["successful", "Successful"],
+      ["successful_issues", "Successful with issues"],
+      ["unsuccessful", "Unsuccessful"],
+    ],
+    phase: [
+      ["requested", "Requested"],
+      ["approved", "Approved"],
+      ["scheduled", "Scheduled"],
+      ["work_in_progress", "Work in Progress"],
+      ["completed", "Completed"],
+    ],
+    phase_state: [
+      ["open", "Open"],
+      ["on_hold", "On Hold"],
+      ["closed", "Closed"],
+    ],
+    conflict_status: [
+      ["Not Run", "Not Run"],
+      ["Conflict", "Conflict"],
+      ["No Conflict", "No Conflict"],
+    ],
+    reason: [
+      ["schedule", "Schedule"],
+      ["scope", "Scope"],
+    ],
+  },
+  sysapproval_approver: {
+    state: [
+      ["not requested", "Not Yet Requested"],
+      ["requested", "Requested"],
+      ["approved", "Approved"],
+      ["rejected", "Rejected"],
+      ["cancelled", "Cancelled"],
+      ["not_required", "No Longer Required"],
+      ["duplicate", "Duplicate"],
+    ],
+  },
+};
+
+/** Values a new record gets unless given (as on an instance with the usual dictionary defaults). */
+const DEFAULTS: Readonly<Record<string, string>> = {
+  sys_domain: "global",
+  sys_domain_path: "/",
+  sys_created_by: "admin",
+  sys_updated_by: "admin",
+  sys_mod_count: "0",
+  active: "true",
+  escalation: "0",
+  approval: "not requested",
+  knowledge: "false",
+  made_sla: "true",
+  locked_out: "false",
+  web_service_access_only: "false",
+  notify: "1",
+  reassignment_count: "0",
+  reopen_count: "0",
+  impact: "3",
+  urgency: "3",
+  priority: "5",
+};
+
+function typeOf(name: string, reference: string | undefined, choices: ChoiceList | undefined) {
+  if (reference) {
+    return "reference";
+  }
+  if (choices) {
+    return "choice";
+  }
+  if (DATE_TIME_FIELDS.has(name)) {
+    return "date_time";
+  }
+  if (DUE_DATE_FIELDS.has(name)) {
+    return "due_date";
+  }
+  if (DATE_FIELDS.has(name)) {
+    return "date";
+  }
+  if (INTEGER_FIELDS.has(name)) {
+    return "integer";
+  }
+  if (BOOLEAN_FIELDS.has(name)) {
+    return "boolean";
+  }
+  if (JOURNAL_FIELDS.has(name)) {
+    return "journal";
+  }
+  return "string";
+}
+
+export function makeField(name: string, reference?: string, choices?: ChoiceList): FieldDef {
+  const type: FieldType = typeOf(name, reference, choices);
+  // A choice is numeric only when all its values are (approval states are words).
+  const numeric =
+    INTEGER_FIELDS.has(name) && (choices ?? []).every(([value]) => /^-?\d+$/.test(value));
+  const compareAs: CompareAs = numeric
+    ? "number"
+    : type === "date_time" || type === "due_date"
+      ? "datetime"
+      : "string";
+  return {
+    name,
+    type,
+    compareAs,
+    ...(reference ? { reference } : {}),
+    ...(choices ? { choices: new Map(choices) } : {}),
+    ...(name === "sys_domain" ? { displayValueWhenMissing: true } : {}),
+  };
+}
+
+/** One table's dictionary. Served tables reject unknown fields except custom `u_` ones. */
+export class TableDef {
+  readonly displayField: string;
+  readonly isTask: boolean;
+  readonly numbering: readonly [string, number] | null;
+  /** Values a new record gets unless given. */
+  readonly defaults: Readonly<Record<string, string>>;
+  private readonly fieldMap = new Map<string, FieldDef>();
+  private list: FieldDef[] = [];
+
+  constructor(
+    readonly name: string,
+    /** Answered by the Table API (otherwise only held so references can display). */
+    readonly served: boolean,
+    fields: readonly FieldDef[],
+  ) {
+    for (const field of fields) {
+      this.fieldMap.set(field.name, field);
+    }
+    this.list = [...this.fieldMap.values()];
+    this.displayField = this.fieldMap.has("number")
+      ? "number"
+      : this.fieldMap.has("name")
+        ? "name"
+        : "sys_id";
+    this.isTask = TASK_EXTENSIONS.has(name);
+    this.numbering = NUMBERING[name] ?? null;
+    const defaults: Record<string, string> = {};
+    for (const [field, value] of Object.entries(DEFAULTS)) {
+      if (this.fieldMap.has(field)) {
+        defaults[field] = value;
+      }
+    }
+    if (this.isTask && this.fieldMap.has("sys_class_name")) {
+      defaults.sys_class_name = name;
+    }
+    this.defaults = Object.freeze(defaults);
+  }
+
+  field(name: string): FieldDef | undefined {
+    return this.fieldMap.get(name);
+  }
+
+  get fields(): readonly FieldDef[] {
+    return this.list;
+  }
+
+  /** Adds a field on first write: custom `u_` fields on served tables, anything elsewhere. */
+  accept(name: string): FieldDef | undefined {
+    const known = this.fieldMap.get(name);
+    if (known) {
+      return known;
+    }
+    if (this.served && !/^u_[a-z0-9_]+$/.test(name)) {
+      return undefined;
+    }
+    if (!/^[a-z][a-z0-9_]*$/.test(name)) {
+      return undefined;
+    }
+    const field = makeField(name);
+    this.fieldMap.set(name, field);
+    this.list = [...this.list, field];
+    return field;
+  }
+}
+
+/** The dictionary of one simulator (each gets its own, since custom fields can be added). */
+export class Dictionary {
+  private readonly tables = new Map<string, TableDef>();
+
+  constructor() {
+    for (const name of SERVICENOW_TABLE_NAMES) {
+      const spec = SERVICENOW_TABLES[name];
+      const extras = EXTRA_FIELDS[name] ?? [];
+      const audit = spec.fields.includes("sys_updated_on") ? AUDIT_FIELDS : [];
+      const names = [...new Set([...spec.fields, ...audit, ...extras])];
+      const choices = CHOICES[name] ?? {};
+      const fields = names.map((field) =>
+        makeField(
+          field,
+          spec.references[field] ?? (extras.includes(field) ? EXTRA_REFERENCES[field] : undefined),
+          choices[field],
+        ),
+      );
+      this.tables.set(name, new TableDef(name, true, fields));
+    }
+    this.tables.set(
+      AUDIT_DELETE_TABLE,
+      new TableDef(
+        AUDIT_DELETE_TABLE,
+        true,
+        [
+          "sys_id",
+          "sys_created_on",
+          "sys_updated_on",
+          ...AUDIT_FIELDS,
+          "tablename",
+          "documentkey",
+          "display_value",
+        ].map((field) => makeField(field)),
+      ),
+    );
+    // Every reference target exists, unserved, so a reference can carry a display value.
+    for (const table of [...this.tables.values()]) {
+      for (const field of table.fields) {
+        if (
+          field.reference &&
+          field.reference !== TASK_TABLE &&
+          !this.tables.has(field.reference)
+        ) {
+          const base = ["sys_id", "sys_created_on", "sys_updated_on"];
+          const display = TASK_EXTENSIONS.has(field.reference) ? ["number"] : ["name"];
+          this.tables.set(
+            field.reference,
+            new TableDef(
+              field.reference,
+              false,
+              [...base, ...display].map((name) => makeField(name)),
+            ),
+          );
+        }
+      }
+    }
+  }
+
+  table(name: string): TableDef | undefined {
+    return this.tables.get(name);
+  }
+
+  /** The tables a `task` reference may land in. */
+  get taskTables(): readonly TableDef[] {
+    return [...this.tables.values()].filter((table) => table.isTask);
+  }
+}
