@@ -5,6 +5,13 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   { ignores: ["dist/", "data/", "coverage/", "node_modules/"] },
+  {
+    files: ["**/*.js"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { module: "writable", require: "readonly" },
+    },
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -20,7 +27,10 @@ export default tseslint.config(
         { prefer: "type-imports", fixStyle: "inline-type-imports", disallowTypeAnnotations: false },
       ],
       "@typescript-eslint/no-explicit-any": "error",
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
       "simple-import-sort/imports": "error",
       "simple-import-sort/exports": "error",
       curly: ["error", "all"],

@@ -137,7 +137,14 @@ async function main(): Promise<void> {
         },
       },
     );
-  }
+  } // Generated code follows the project's formatting, so lint passes as soon as it is written.
+  execFileSync(
+    process.execPath,
+    [require.resolve("prettier/bin/prettier.cjs"), "--write", MIGRATIONS_DIR],
+    {
+      stdio: "inherit",
+    },
+  );
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,7 @@
 import type { ObjectLiteral, Repository, SelectQueryBuilder } from "typeorm";
 
 import { GatewayError } from "../common/gateway.error";
-import { SYS_ID_PATTERN } from "../graphql/filters/query-filters";
+import { containsNul, SYS_ID_PATTERN } from "../graphql/filters/query-filters";
 
 export interface LookupArgs {
   readonly integrationId?: string | null;
@@ -31,6 +31,12 @@ export async function findOneRecord<T extends ObjectLiteral>(
   }
   if (hasAlternate && (alternate.value!.length === 0 || alternate.value!.length > 255)) {
     throw GatewayError.badInput(alternate.field, `${alternate.field} must be 1 to 255 characters`);
+  }
+  if (hasAlternate && containsNul(alternate.value)) {
+    throw GatewayError.badInput(
+      alternate.field,
+      `${alternate.field} must not contain NUL characters`,
+    );
   }
   const query: SelectQueryBuilder<T> = repository.createQueryBuilder("record");
   if (hasSysId) {

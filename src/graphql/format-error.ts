@@ -1,6 +1,6 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { ValidationError } from "class-validator";
-import type { GraphQLFormattedError } from "graphql";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { ArgumentValidationError } from "type-graphql";
 
 import { GatewayError } from "../common/gateway.error";
@@ -51,7 +51,17 @@ export function createErrorFormatter(logger: Logger, includeStacktrace: boolean)
         extensions: { code: "BAD_USER_INPUT", ...(fault ? { field: fault.field } : {}) },
       };
     }
-    const code = formatted.extensions?.code;
+    let code = formatted.extensions?.code;
+    // Apollo relabels every validation error GRAPHQL_VALIDATION_FAILED; keep our rules' own codes.
+    const cause = error instanceof GraphQLError ? error.originalError : undefined;
+    if (
+      code === "GRAPHQL_VALIDATION_FAILED" &&
+      cause instanceof GraphQLError &&
+      typeof cause.extensions.code === "string"
+    ) {
+      code = cause.extensions.code;
+      formatted = { ...formatted, extensions: { ...formatted.extensions, code } };
+    }
     if (code === "UNAUTHORIZED") {
       return {
         ...base,

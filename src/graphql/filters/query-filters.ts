@@ -6,6 +6,11 @@ import type { DateTimeRange } from "./date-range.input";
 export const SYS_ID_PATTERN = /^[0-9a-f]{32}$/;
 const MAX_LIST = 200;
 
+/** PostgreSQL text cannot hold NUL: such input is refused as bad input, not left to fail as a 500. */
+export function containsNul(value: unknown): boolean {
+  return typeof value === "string" && value.includes("\u0000");
+}
+
 /** Adds `column IN (values)` unless the list is absent; an empty list matches nothing. */
 export function whereIn<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,
@@ -18,6 +23,9 @@ export function whereIn<T extends ObjectLiteral>(
   }
   if (values.length > MAX_LIST) {
     throw GatewayError.badInput(field, `${field} accepts at most ${MAX_LIST} values`);
+  }
+  if (values.some(containsNul)) {
+    throw GatewayError.badInput(field, `${field} must not contain NUL characters`);
   }
   if (values.length === 0) {
     query.andWhere("1 = 0");
@@ -92,6 +100,9 @@ export function whereTextContains<T extends ObjectLiteral>(
   const trimmed = text.trim();
   if (trimmed.length === 0 || trimmed.length > 200) {
     throw GatewayError.badInput(field, `${field} must be 1 to 200 characters`);
+  }
+  if (containsNul(trimmed)) {
+    throw GatewayError.badInput(field, `${field} must not contain NUL characters`);
   }
   const pattern = `%${trimmed.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
   query.andWhere(

@@ -6,6 +6,7 @@ import {
 } from "typeorm";
 
 import { GatewayError } from "../../common/gateway.error";
+import { containsNul } from "../filters/query-filters";
 import { type CursorValue, decodeCursor, type DecodedCursor, encodeCursor } from "./cursor";
 
 export type SortDirection = "ASC" | "DESC";
@@ -48,6 +49,8 @@ function toCursorValue(value: unknown, key: SortKey): CursorValue {
   throw new Error(`Unsupported sort value for ${key.property}`);
 }
 
+const ISO_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 function fromCursorValue(value: CursorValue, key: SortKey): unknown {
   const invalid = () => GatewayError.badInput("after", "Invalid cursor for after.");
   if (value === null) {
@@ -58,23 +61,45 @@ function fromCursorValue(value: CursorValue, key: SortKey): unknown {
   }
   switch (key.kind) {
     case "date": {
-      const date = typeof value === "string" ? new Date(value) : null;
+      // Only what toISOString() issues: far-off years would make PostgreSQL fail.
+      const date =
+        typeof value === "string" && ISO_DATE_PATTERN.test(value) ? new Date(value) : null;
       if (date === null || Number.isNaN(date.getTime())) {
         throw invalid();
       }
       return date;
     }
     case "number":
-      if (typeof value !== "number" || !Number.isFinite(value)) {
+      // Number sort keys are 32-bit integer columns: anything else would make PostgreSQL fail.
+      if (!isInt32(value)) {
         throw invalid();
       }
       return value;
     case "string":
-      if (typeof value !== "string") {
+      if (typeof value !== "string" || containsNul(value)) {
         throw invalid();
       }
       return value;
   }
+}
+
+const INT32_MAX = 2_147_483_647;
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function isInt32(value: unknown): value is number {
+  return Number.isInteger(value) && Math.abs(value as number) <= INT32_MAX;
+}
+
+/** The cursor's row id must have the id column's type: a tampered one is bad input, not a 500. */
+function fromCursorId(id: number | string, idKind: "integer" | "uuid" | "string"): number | string {
+  const valid =
+    idKind === "integer"
+      ? isInt32(id)
+      : typeof id === "string" && (idKind === "string" || UUID_PATTERN.test(id));
+  if (!valid) {
+    throw GatewayError.badInput("after", "Invalid cursor for after.");
+  }
+  return id;
 }
 
 interface BoundKey {
@@ -137,6 +162,13 @@ export async function fetchKeysetPage<T extends ObjectLiteral & { id: number | s
   const ordering = orderingSignature(request.keys);
   const tiebreakDirection = request.keys.at(-1)?.direction ?? "ASC";
   const nullsLargest = query.connection.options.type === "postgres";
+  const idColumn = query.expressionMap.mainAlias?.metadata.primaryColumns[0];
+  const idKind =
+    idColumn?.generationStrategy === "increment"
+      ? "integer"
+      : idColumn?.generationStrategy === "uuid"
+        ? "uuid"
+        : "string";
   const escape = (property: string) =>
     `${query.escape(alias)}.${query.escape(
       query.expressionMap.mainAlias?.metadata.findColumnWithPropertyName(property)?.databaseName ??
@@ -160,7 +192,7 @@ export async function fetchKeysetPage<T extends ObjectLiteral & { id: number | s
       direction: tiebreakDirection,
       nullable: false,
       param: "keyset_id",
-      value: cursor.id,
+      value: fromCursorId(cursor.id, idKind),
     });
     query.andWhere(new Brackets((where) => addAfterPredicate(where, bound, nullsLargest)));
     for (const key of bound) {

@@ -1,0 +1,142 @@
+import path from "node:path";
+
+import {
+  ConfigError,
+  databaseKindOfEnvironment,
+  loadConfig,
+  parseDatabaseUrl,
+} from "../../src/config/config";
+
+const TOKEN = "an-admin-token-of-32-characters!";
+
+function configErrorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("returns the documented defaults for an empty environment", () => {
+    const config = loadConfig({});
+    // toMatchObject: settings added later (by other features) come with their own tests.
+    expect(config).toMatchObject({
+      env: "development",
+      port: 4000,
+      host: "0.0.0.0",
+      publicUrl: "http://localhost:4000",
+      dataDir: path.resolve("data"),
+      database: { kind: "sqlite", path: path.join(path.resolve("data"), "gateway.sqlite") },
+      logLevel: "info",
+      adminToken: null,
+      viewerTokens: [],
+      secretKey: null,
+      graphql: { maxDepth: 10, maxCost: 50000 },
+      sync: { schedulerEnabled: true, pageSize: 500, requestTimeoutMs: 30000 },
+    });
+  });
+
+  it("returns a frozen configuration", () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.database)).toBe(true);
+    expect(Object.isFrozen(config.viewerTokens)).toBe(true);
+  });
+
+  it("reads every variable it knows", () => {
+    const config = loadConfig({
+      NODE_ENV: "test",
+      PORT: "8080",
+      HOST: "127.0.0.1",
+      DATA_DIR: "/var/lib/gateway",
+      PUBLIC_URL: "https://gateway.example.com/",
+      LOG_LEVEL: "debug",
+      GATEWAY_ADMIN_TOKEN: ` ${TOKEN} `,
+      GATEWAY_VIEWER_TOKENS: "viewer-token-number-one, viewer-token-number-two,,",
+      GATEWAY_SECRET_KEY: "k".repeat(44),
+      GRAPHQL_MAX_DEPTH: "6",
+      GRAPHQL_MAX_COST: "1000",
+      SYNC_SCHEDULER_ENABLED: "off",
+      SYNC_PAGE_SIZE: "100",
+      SERVICENOW_TIMEOUT_MS: "5000",
+    });
+    expect(config).toMatchObject({
+      env: "test",
+      port: 8080,
+      host: "127.0.0.1",
+      dataDir: "/var/lib/gateway",
+      database: { kind: "sqlite", path: "/var/lib/gateway/gateway.sqlite" },
+      publicUrl: "https://gateway.example.com",
+      logLevel: "debug",
+      adminToken: TOKEN,
+      viewerTokens: ["viewer-token-number-one", "viewer-token-number-two"],
+      secretKey: "k".repeat(44),
+      graphql: { maxDepth: 6, maxCost: 1000 },
+      sync: { schedulerEnabled: false, pageSize: 100, requestTimeoutMs: 5000 },
+    });
+  });
+
+  it("is silent by default under test and defaults PUBLIC_URL to the port", () => {
+    expect(loadConfig({ NODE_ENV: "test" }).logLevel).toBe("silent");
+    expect(loadConfig({ PORT: "5000" }).publicUrl).toBe("http://localhost:5000");
+  });
+
+  it("treats an unknown NODE_ENV as development", () => {
+    expect(loadConfig({ NODE_ENV: "staging" }).env).toBe("development");
+  });
+
+  it.each([
+    ["postgres://u:p@db:5432/gw", { kind: "postgres", url: "postgres://u:p@db:5432/gw" }],
+    ["postgresql://db/gw", { kind: "postgres", url: "postgresql://db/gw" }],
+    ["POSTGRES://db/gw", { kind: "postgres", url: "POSTGRES://db/gw" }],
+    ["/tmp/gw.sqlite", { kind: "sqlite", path: "/tmp/gw.sqlite" }],
+    ["sqlite:///tmp/gw.sqlite", { kind: "sqlite", path: "/tmp/gw.sqlite" }],
+    ["file:/tmp/gw.sqlite", { kind: "sqlite", path: "/tmp/gw.sqlite" }],
+    ["sqlite::memory:", { kind: "sqlite", path: ":memory:" }],
+    ["./rel/gw.sqlite", { kind: "sqlite", path: path.resolve("rel/gw.sqlite") }],
+  ])("reads DATABASE_URL=%s", (url, expected) => {
+    expect(loadConfig({ DATABASE_URL: url }).database).toEqual(expected);
+    expect(databaseKindOfEnvironment({ DATABASE_URL: url })).toBe(expected.kind);
+  });
+
+  it("uses SQLite in the data directory when DATABASE_URL is blank", () => {
+    expect(loadConfig({ DATABASE_URL: "  ", DATA_DIR: "/srv/d" }).database).toEqual({
+      kind: "sqlite",
+      path: "/srv/d/gateway.sqlite",
+    });
+    expect(databaseKindOfEnvironment({})).toBe("sqlite");
+  });
+
+  it("rejects a DATABASE_URL with no path", () => {
+    expect(() => parseDatabaseUrl("sqlite://", "/data")).toThrow(ConfigError);
+  });
+
+  it.each(["abc", "70000", "-1", "1.5", "4000x"])("rejects PORT=%s naming the variable", (port) => {
+    const error = configErrorOf({ PORT: port });
+    expect(error.variable).toBe("PORT");
+    expect(error.message).toContain(`"${port}"`);
+  });
+
+  it("rejects production without an admin token", () => {
+    const error = configErrorOf({ NODE_ENV: "production" });
+    expect(error.variable).toBe("GATEWAY_ADMIN_TOKEN");
+    expect(error.message).toMatch(/required when NODE_ENV=production/);
+    expect(loadConfig({ NODE_ENV: "production", GATEWAY_ADMIN_TOKEN: TOKEN }).env).toBe(
+      "production",
+    );
+  });
+
+  it.each([
+    [{ GATEWAY_ADMIN_TOKEN: "short" }, "GATEWAY_ADMIN_TOKEN"],
+    [{ GATEWAY_VIEWER_TOKENS: "long-enough-viewer-token,short" }, "GATEWAY_VIEWER_TOKENS"],
+    [{ PUBLIC_URL: "gateway.example.com" }, "PUBLIC_URL"],
+    [{ SYNC_SCHEDULER_ENABLED: "maybe" }, "SYNC_SCHEDULER_ENABLED"],
+    [{ GRAPHQL_MAX_DEPTH: "1" }, "GRAPHQL_MAX_DEPTH"],
+    [{ SYNC_PAGE_SIZE: "5000" }, "SYNC_PAGE_SIZE"],
+  ])("rejects %j naming %s", (env, variable) => {
+    expect(configErrorOf(env).variable).toBe(variable);
+  });
+});
