@@ -25,6 +25,8 @@ export interface Config {
     readonly schedulerEnabled: boolean;
     readonly pageSize: number;
     readonly requestTimeoutMs: number;
+    readonly tickMs: number;
+    readonly leaseTtlMs: number;
   };
 }
 
@@ -145,6 +147,8 @@ export function loadConfig(env: Env = process.env): Config {
       schedulerEnabled: boolean(env, "SYNC_SCHEDULER_ENABLED", true),
       pageSize: integer(env, "SYNC_PAGE_SIZE", 500, 10, 2000),
       requestTimeoutMs: integer(env, "SERVICENOW_TIMEOUT_MS", 30000, 1000, 300000),
+      tickMs: integer(env, "SYNC_TICK_SECONDS", 30, 1, 3600) * 1000,
+      leaseTtlMs: integer(env, "SYNC_LEASE_SECONDS", 120, 5, 3600) * 1000,
     }),
   });
 }

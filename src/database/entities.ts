@@ -6,6 +6,7 @@ import { OAuthState } from "../modules/integrations/oauth-state.entity";
 import { JournalEntry } from "../modules/journal-entries/journal-entry.entity";
 import { UserGroup } from "../modules/user-groups/user-group.entity";
 import { User } from "../modules/users/user.entity";
+import { SyncLease } from "../sync/sync-lease.entity";
 import { SyncRun } from "../sync/sync-run.entity";
 import { SyncState } from "../sync/sync-state.entity";
 
@@ -20,4 +21,5 @@ export const ENTITIES = [
   SyncRun,
   SyncState,
   OAuthState,
+  SyncLease,
 ];

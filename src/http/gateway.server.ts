@@ -34,6 +34,10 @@ import { UserResolver } from "../modules/users/user.resolver";
 import { UserService } from "../modules/users/user.service";
 import type { AwsSecretsSource } from "../secrets/aws-secrets.source";
 import type { SecretBox } from "../secrets/secret-box";
+import { SyncRunner } from "../sync/sync.runner";
+import { SyncScheduler } from "../sync/sync.scheduler";
+import { SyncService } from "../sync/sync.service";
+import { SyncLeaseRepository } from "../sync/sync-lease.repository";
 import { SyncRunResolver } from "../sync/sync-run.resolver";
 import { SyncRunService } from "../sync/sync-run.service";
 import { healthRoutes } from "./health.routes";
@@ -58,6 +62,7 @@ export interface Gateway {
   readonly graphqlUrl: string;
   readonly dataSource: DataSource;
   readonly httpServer: http.Server;
+  readonly syncService: SyncService;
   /** Stops accepting requests, drains in-flight ones, closes the database. */
   stop(): Promise<void>;
 }
@@ -100,15 +105,38 @@ async function serve(options: GatewayOptions, dataSource: DataSource): Promise<G
     { timeoutMs: Math.min(config.sync.requestTimeoutMs, 15000) },
     logger,
   );
+  const syncService = new SyncService(
+    dataSource,
+    integrationService,
+    new SyncRunner(
+      dataSource,
+      connectionFactory,
+      {
+        pageSize: config.sync.pageSize,
+        requestTimeoutMs: config.sync.requestTimeoutMs,
+        reconcileEveryMs: 24 * 60 * 60 * 1000,
+      },
+      logger,
+    ),
+    new SyncLeaseRepository(dataSource),
+    { leaseTtlMs: config.sync.leaseTtlMs },
+    logger,
+  );
+  const scheduler = config.sync.schedulerEnabled
+    ? new SyncScheduler(dataSource, syncService, { tickMs: config.sync.tickMs }, logger)
+    : null;
   const container = new ResolverContainer()
-    .register(IntegrationResolver, new IntegrationResolver(integrationService, connectionService))
+    .register(
+      IntegrationResolver,
+      new IntegrationResolver(integrationService, connectionService, syncService),
+    )
     .register(IncidentResolver, new IncidentResolver(new IncidentService(dataSource)))
     .register(
       ChangeRequestResolver,
       new ChangeRequestResolver(new ChangeRequestService(dataSource)),
     )
     .register(UserResolver, new UserResolver(new UserService(dataSource)))
-    .register(SyncRunResolver, new SyncRunResolver(new SyncRunService(dataSource)));
+    .register(SyncRunResolver, new SyncRunResolver(new SyncRunService(dataSource), syncService));
   const schema = await buildGatewaySchema(container);
   const tokens = new AccessTokens(options.adminToken, config.viewerTokens);
 
@@ -148,7 +176,12 @@ async function serve(options: GatewayOptions, dataSource: DataSource): Promise<G
       autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" },
     }),
   );
-  app.use(healthRoutes(dataSource));
+  app.use(
+    healthRoutes(
+      dataSource,
+      scheduler ? [{ name: "scheduler", check: () => scheduler.healthy() }] : [],
+    ),
+  );
   app.use(metrics.routes());
   app.use(oauthCallbackRoutes(connectionService, logger));
   app.use(
@@ -184,6 +217,7 @@ async function serve(options: GatewayOptions, dataSource: DataSource): Promise<G
   const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = `http://${host}:${address.port}`;
   logger.info({ url: `${url}/graphql` }, "gateway listening");
+  scheduler?.start();
 
   let stopping: Promise<void> | null = null;
   return {
@@ -191,8 +225,12 @@ async function serve(options: GatewayOptions, dataSource: DataSource): Promise<G
     graphqlUrl: `${url}/graphql`,
     dataSource,
     httpServer,
+    syncService,
     stop() {
       stopping ??= (async () => {
+        // No new runs, current runs stop between pages (committed pages stay), then HTTP drains.
+        await scheduler?.stop();
+        await syncService.stop();
         await apollo.stop();
         await dataSource.destroy();
       })();

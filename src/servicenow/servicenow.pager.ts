@@ -42,6 +42,8 @@ export interface PageRecordsOptions {
   readonly after?: RecordCursor;
   /** Rows per request (default 500; ServiceNow cancels slow transactions at 60 s). */
   readonly pageSize?: number;
+  /** `all` adds display values (choice labels, reference names) beside the raw values. */
+  readonly displayValue?: "false" | "all";
   readonly signal?: AbortSignal;
 }
 
@@ -73,7 +75,7 @@ export async function* pageRecords(
         fields,
         limit: pageSize,
         offset: offset === 0 ? undefined : offset,
-        displayValue: false,
+        displayValue: options.displayValue === "all" ? "all" : false,
         excludeReferenceLink: true,
         noCount: withCount ? undefined : true,
         signal: options.signal,

@@ -11,6 +11,7 @@ import {
 } from "type-graphql";
 
 import type { GraphQLContext } from "../../graphql/context.type";
+import type { SyncService } from "../../sync/sync.service";
 import { SyncRun } from "../../sync/sync-run.entity";
 import { ConnectionValidation, Integration } from "./integration.entity";
 import { AuthMethod } from "./integration.enums";
@@ -24,6 +25,7 @@ export class IntegrationResolver {
   constructor(
     private readonly integrationService: IntegrationService,
     private readonly connectionService: IntegrationConnectionService,
+    private readonly syncService: SyncService,
   ) {}
 
   @Query(() => [Integration], { description: "Every connected ServiceNow instance, by name." })
@@ -57,7 +59,9 @@ export class IntegrationResolver {
 
   @Authorized("admin")
   @Mutation(() => Boolean, { description: "Deletes the integration and all its cached data." })
-  deleteIntegration(@Arg("id", () => ID) id: string) {
+  async deleteIntegration(@Arg("id", () => ID) id: string) {
+    await this.integrationService.getOrFail(id);
+    await this.syncService.cancel(id, "The integration was deleted");
     return this.integrationService.delete(id);
   }
 

@@ -4,8 +4,11 @@ import { type DataSource, type EntityManager, QueryFailedError, type Repository 
 
 import { GatewayError } from "../../common/gateway.error";
 import type { SecretBox } from "../../secrets/secret-box";
+import { purgeExcludedFields } from "../../sync/excluded-fields.purge";
+import { SyncLease } from "../../sync/sync-lease.entity";
 import { SyncRun } from "../../sync/sync-run.entity";
 import { SyncState } from "../../sync/sync-state.entity";
+import { syncTableOf } from "../../sync/sync-tables";
 import { Approval } from "../approvals/approval.entity";
 import { ChangeRequest } from "../change-requests/change-request.entity";
 import { Incident } from "../incidents/incident.entity";
@@ -34,6 +37,7 @@ export const OAUTH_CALLBACK_PATH = "/oauth/servicenow/callback";
 
 /** Tables holding an integration's cached data, removed with it. */
 const CACHED_DATA = [
+  SyncLease,
   JournalEntry,
   Approval,
   Incident,
@@ -204,6 +208,7 @@ export class IntegrationService {
         ? this.encryptSecret(integration.id, "clientSecret", input.clientSecret)
         : null;
     }
+    const previouslyExcluded = integration.excludedFields;
     if (input.excludedFields !== undefined) {
       integration.excludedFields = validateExcludedFields(input.excludedFields);
     }
@@ -254,7 +259,26 @@ export class IntegrationService {
         integration.enabled ? "Re-enabled; run validateConnection." : "Disabled by an admin.",
       );
     }
-    return this.saveUnique(integration);
+    const newlyExcluded = integration.excludedFields
+      .map((entry) => ({
+        table: entry.table,
+        fields: entry.fields.filter(
+          (field) =>
+            !previouslyExcluded.find((old) => old.table === entry.table)?.fields.includes(field),
+        ),
+      }))
+      .filter((entry) => entry.fields.length > 0);
+    if (newlyExcluded.length === 0) {
+      return this.saveUnique(integration);
+    }
+    // The setting and the purge of what was stored commit together.
+    return this.dataSource.transaction(async (manager) => {
+      const saved = await manager.save(integration);
+      for (const entry of newlyExcluded) {
+        await purgeExcludedFields(manager, integration.id, syncTableOf(entry.table), entry.fields);
+      }
+      return saved;
+    });
   }
 
   /** Removes the integration and everything cached for it, in one transaction. */

@@ -1,0 +1,258 @@
+import { randomUUID } from "node:crypto";
+import os from "node:os";
+
+import { type DataSource, type Repository } from "typeorm";
+
+import { GatewayError } from "../common/gateway.error";
+import type { Logger } from "../logging/logger";
+import { Integration } from "../modules/integrations/integration.entity";
+import { IntegrationStatus } from "../modules/integrations/integration.enums";
+import type { IntegrationService } from "../modules/integrations/integration.service";
+import { isServiceNowError } from "../servicenow";
+import type { SyncRunner } from "./sync.runner";
+import type { SyncLeaseRepository } from "./sync-lease.repository";
+import { SyncRun } from "./sync-run.entity";
+import { SyncMode, SyncRunStatus, type SyncTrigger } from "./sync-run.enums";
+
+export interface SyncServiceSettings {
+  readonly leaseTtlMs: number;
+}
+
+interface ActiveRun {
+  readonly runId: string;
+  readonly abort: AbortController;
+  readonly done: Promise<void>;
+}
+
+/**
+ * Starts runs and guarantees one run per integration at a time: an in-process map for this
+ * replica, a lease row in the database across replicas. Runs continue in the background; their
+ * SyncRun row shows progress table by table.
+ */
+export class SyncService {
+  /** Identifies this process in lease rows. */
+  readonly holder = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly active = new Map<string, ActiveRun>();
+  private readonly runs: Repository<SyncRun>;
+  private readonly integrationRepository: Repository<Integration>;
+  private stopping = false;
+
+  constructor(
+    dataSource: DataSource,
+    private readonly integrations: IntegrationService,
+    private readonly runner: SyncRunner,
+    private readonly leases: SyncLeaseRepository,
+    private readonly settings: SyncServiceSettings,
+    private readonly logger: Logger,
+  ) {
+    this.runs = dataSource.getRepository(SyncRun);
+    this.integrationRepository = dataSource.getRepository(Integration);
+  }
+
+  isRunning(integrationId: string): boolean {
+    return this.active.has(integrationId);
+  }
+
+  /** Starts a run, or returns the one already running for this integration. */
+  async start(
+    integrationId: string,
+    options: {
+      trigger: SyncTrigger;
+      full: boolean;
+      onlyIfDue?: (integration: Integration) => boolean;
+    },
+  ): Promise<SyncRun | null> {
+    const integration = await this.integrations.getOrFail(integrationId);
+    if (this.stopping) {
+      throw new GatewayError(
+        "CONFLICT",
+        "The gateway is shutting down; try again on another replica",
+      );
+    }
+    if (!integration.enabled) {
+      throw GatewayError.badInput(
+        "id",
+        "The integration is disabled; enable it with updateIntegration first",
+      );
+    }
+    if (integration.status === IntegrationStatus.NEEDS_AUTHORIZATION) {
+      throw GatewayError.badInput(
+        "id",
+        "The integration is not authorized yet: call authorizeIntegration first",
+      );
+    }
+    const current = this.active.get(integrationId);
+    if (current) {
+      return this.runs.findOneByOrFail({ id: current.runId });
+    }
+    if (!(await this.leases.acquire(integrationId, this.holder, this.settings.leaseTtlMs))) {
+      const elsewhere = await this.runs.findOne({
+        where: { integrationId, status: SyncRunStatus.RUNNING },
+        order: { startedAt: "DESC" },
+      });
+      if (elsewhere) {
+        return elsewhere;
+      }
+      throw new GatewayError(
+        "CONFLICT",
+        "Another gateway replica is syncing this integration",
+        "id",
+      );
+    }
+    if (options.onlyIfDue) {
+      // Another replica may have finished a run since the scheduler read the list.
+      const fresh = await this.integrations.getOrFail(integrationId);
+      if (!options.onlyIfDue(fresh)) {
+        await this.leases.release(integrationId, this.holder);
+        return null;
+      }
+    }
+    // We hold the lease: any RUNNING row left for this integration belongs to a dead process.
+    await this.runs.update(
+      { integrationId, status: SyncRunStatus.RUNNING },
+      {
+        status: SyncRunStatus.FAILED,
+        finishedAt: new Date(),
+        errorCode: "ABANDONED",
+        error:
+          "The gateway process running this sync stopped; the next run resumed after its last committed page.",
+      },
+    );
+    const run = await this.runs.save(
+      this.runs.create({
+        integrationId,
+        status: SyncRunStatus.RUNNING,
+        trigger: options.trigger,
+        mode: options.full ? SyncMode.FULL : SyncMode.INCREMENTAL,
+        startedAt: new Date(),
+        finishedAt: null,
+        durationMs: null,
+        error: null,
+        errorCode: null,
+        tables: [],
+      }),
+    );
+    const abort = new AbortController();
+    const done = this.execute(run, integration, abort).finally(() => {
+      this.active.delete(integrationId);
+    });
+    this.active.set(integrationId, { runId: run.id, abort, done });
+    return run;
+  }
+
+  /** Resolves when the integration's current run (if any) has finished. */
+  async waitFor(integrationId: string): Promise<void> {
+    await this.active.get(integrationId)?.done;
+  }
+
+  /** Stops this integration's run (e.g. before deleting it); committed pages stay. */
+  async cancel(integrationId: string, reason: string): Promise<void> {
+    const run = this.active.get(integrationId);
+    if (run) {
+      run.abort.abort(new Error(reason));
+      await run.done;
+    }
+  }
+
+  /** Graceful shutdown: abort runs between pages (committed pages stay) and wait for them. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const run of this.active.values()) {
+      run.abort.abort(new Error("The gateway is shutting down"));
+    }
+    await Promise.allSettled([...this.active.values()].map((run) => run.done));
+  }
+
+  private async execute(
+    run: SyncRun,
+    integration: Integration,
+    abort: AbortController,
+  ): Promise<void> {
+    const log = this.logger.child({ integrationId: integration.id, runId: run.id });
+    const heartbeat = setInterval(
+      () => {
+        this.leases.renew(integration.id, this.holder, this.settings.leaseTtlMs).then(
+          (held) => {
+            if (!held) {
+              abort.abort(new Error("Another replica took over this integration's sync lease"));
+            }
+          },
+          (error: unknown) => log.warn({ err: error }, "could not renew the sync lease"),
+        );
+      },
+      Math.max(1000, Math.floor(this.settings.leaseTtlMs / 3)),
+    );
+    heartbeat.unref();
+    const started = run.startedAt.getTime();
+    try {
+      log.info({ mode: run.mode, trigger: run.trigger }, "sync started");
+      const tables = await this.runner.execute(run, integration, abort.signal);
+      const finishedAt = new Date();
+      await this.runs.update(
+        { id: run.id },
+        {
+          status: SyncRunStatus.SUCCEEDED,
+          finishedAt,
+          durationMs: finishedAt.getTime() - started,
+          tables,
+        },
+      );
+      await this.integrationRepository.update(
+        { id: integration.id },
+        {
+          lastSyncedAt: run.startedAt,
+          ...(integration.status !== IntegrationStatus.CONNECTED
+            ? { status: IntegrationStatus.CONNECTED, statusReason: "The last sync succeeded." }
+            : {}),
+        },
+      );
+      log.info({ ms: finishedAt.getTime() - started }, "sync succeeded");
+    } catch (error) {
+      await this.fail(run, integration, error, abort.signal.aborted, log);
+    } finally {
+      clearInterval(heartbeat);
+      await this.leases.release(integration.id, this.holder).catch((error: unknown) => {
+        log.warn({ err: error }, "could not release the sync lease");
+      });
+    }
+  }
+
+  private async fail(
+    run: SyncRun,
+    integration: Integration,
+    error: unknown,
+    aborted: boolean,
+    log: Logger,
+  ): Promise<void> {
+    const finishedAt = new Date();
+    const code = aborted ? "INTERRUPTED" : isServiceNowError(error) ? error.code : "SYNC_FAILED";
+    const reason = aborted
+      ? `Interrupted: ${(error as Error)?.message ?? "aborted"}; the next run resumes after the last committed page.`
+      : error instanceof Error
+        ? error.message
+        : String(error);
+    log.warn({ err: error, code }, "sync failed");
+    await this.runs.update(
+      { id: run.id },
+      {
+        status: SyncRunStatus.FAILED,
+        finishedAt,
+        durationMs: finishedAt.getTime() - run.startedAt.getTime(),
+        error: reason,
+        errorCode: code,
+      },
+    );
+    if (isServiceNowError(error) && error.code === "AUTH_FAILED") {
+      // Credentials that stopped working need a person; say which action fixes it.
+      await this.integrationRepository.update(
+        { id: integration.id },
+        error.needsReauthorization
+          ? {
+              status: IntegrationStatus.NEEDS_AUTHORIZATION,
+              statusReason: `${reason} Call authorizeIntegration.`,
+            }
+          : { status: IntegrationStatus.FAILED, statusReason: `Sync failed: ${reason}` },
+      );
+    }
+  }
+}
