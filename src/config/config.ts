@@ -27,6 +27,8 @@ export interface Config {
     readonly requestTimeoutMs: number;
     readonly tickMs: number;
     readonly leaseTtlMs: number;
+    readonly retryMaxAttempts: number;
+    readonly retryBaseDelayMs: number;
   };
 }
 
@@ -149,6 +151,8 @@ export function loadConfig(env: Env = process.env): Config {
       requestTimeoutMs: integer(env, "SERVICENOW_TIMEOUT_MS", 30000, 1000, 300000),
       tickMs: integer(env, "SYNC_TICK_SECONDS", 30, 1, 3600) * 1000,
       leaseTtlMs: integer(env, "SYNC_LEASE_SECONDS", 120, 5, 3600) * 1000,
+      retryMaxAttempts: integer(env, "SERVICENOW_RETRY_ATTEMPTS", 5, 1, 20),
+      retryBaseDelayMs: integer(env, "SERVICENOW_RETRY_BASE_MS", 1000, 1, 60000),
     }),
   });
 }

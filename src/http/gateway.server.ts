@@ -114,6 +114,10 @@ async function serve(options: GatewayOptions, dataSource: DataSource): Promise<G
       {
         pageSize: config.sync.pageSize,
         requestTimeoutMs: config.sync.requestTimeoutMs,
+        retry: {
+          maxAttempts: config.sync.retryMaxAttempts,
+          baseDelayMs: config.sync.retryBaseDelayMs,
+        },
         reconcileEveryMs: 24 * 60 * 60 * 1000,
       },
       logger,

@@ -20,6 +20,7 @@ import { SYNC_TABLES } from "./sync-tables";
 export interface SyncRunnerSettings {
   readonly pageSize: number;
   readonly requestTimeoutMs: number;
+  readonly retry: { readonly maxAttempts: number; readonly baseDelayMs: number };
   /** Incremental runs also reconcile deletes when the last reconciliation is older than this. */
   readonly reconcileEveryMs: number;
 }
@@ -52,6 +53,7 @@ export class SyncRunner {
     const log = this.logger.child({ integrationId: integration.id, runId: run.id });
     const client = await this.connections.client(integration, {
       timeoutMs: this.settings.requestTimeoutMs,
+      retry: this.settings.retry,
     });
     const timeZone = await this.timeZoneOf(client, integration, log);
     const counts: SyncTableCounts[] = [];
