@@ -11,6 +11,7 @@ import {
   type RecordCursor,
   type ServiceNowClient,
 } from "../servicenow";
+import { AuditedDeletes } from "./audited-deletes";
 import { SyncRun, type SyncTableCounts } from "./sync-run.entity";
 import { SyncMode } from "./sync-run.enums";
 import { SyncState } from "./sync-state.entity";
@@ -34,12 +35,16 @@ const UPSERT_CHUNK = 200;
  * then delete reconciliation where due. Nothing of a table is held in memory beyond a page.
  */
 export class SyncRunner {
+  private readonly auditedDeletes: AuditedDeletes;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly connections: IntegrationConnectionFactory,
     private readonly settings: SyncRunnerSettings,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.auditedDeletes = new AuditedDeletes(dataSource, logger);
+  }
 
   excludedFields(integration: Integration, table: string): Set<string> {
     return new Set(integration.excludedFields.find((entry) => entry.table === table)?.fields ?? []);
@@ -56,6 +61,8 @@ export class SyncRunner {
       retry: this.settings.retry,
     });
     const timeZone = await this.timeZoneOf(client, integration, log);
+    // Before the tables, so deletes that happen while they are read are caught afterwards.
+    const audited = await this.auditedDeletes.initialize(integration.id, client);
     const counts: SyncTableCounts[] = [];
     for (const table of SYNC_TABLES) {
       signal.throwIfAborted();
@@ -77,6 +84,17 @@ export class SyncRunner {
         signal,
         log,
       );
+    }
+    if (audited) {
+      await this.auditedDeletes.apply(
+        integration.id,
+        client,
+        timeZone,
+        this.settings.pageSize,
+        counts,
+        signal,
+      );
+      await this.dataSource.getRepository(SyncRun).update({ id: run.id }, { tables: counts });
     }
     return counts;
   }
