@@ -16,6 +16,7 @@ import { AccessTokens, bearerToken } from "../auth/access-tokens";
 import type { Config } from "../config/config";
 import { openDataSource } from "../database/data-source";
 import type { GraphQLContext } from "../graphql/context.type";
+import { costLimitPlugin } from "../graphql/cost-limit.plugin";
 import { depthLimitRule } from "../graphql/depth-limit.rule";
 import { createErrorFormatter } from "../graphql/format-error";
 import { createLoaders } from "../graphql/loaders";
@@ -158,6 +159,7 @@ async function serve(options: GatewayOptions, dataSource: DataSource): Promise<G
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       metrics.apolloPlugin(),
+      costLimitPlugin(config.graphql.maxCost),
       production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),

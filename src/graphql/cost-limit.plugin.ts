@@ -1,0 +1,118 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import {
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  getNamedType,
+  getNullableType,
+  GraphQLError,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  isListType,
+  isObjectType,
+  Kind,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  valueFromASTUntyped,
+} from "graphql";
+
+import { DEFAULT_PAGE_SIZE } from "./pagination/pagination.args";
+
+/** Lists without a `first` argument (approvals, causedIncidents, …) are assumed this long. */
+const UNBOUNDED_LIST_ESTIMATE = 10;
+
+/**
+ * Estimated cost of an operation: each field costs 1, and a field that returns a list (or a
+ * connection, through its `first` argument) multiplies the cost of what is selected under it.
+ * "50 incidents with assignee, group and 5 updates" costs a few hundred; asking for 500 incidents
+ * with 100 updates each and nested relations costs far more.
+ */
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>>,
+): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) {
+      fragments.set(definition.name.value, definition);
+    }
+  }
+  const rootType =
+    operation.operation === "mutation" ? schema.getMutationType() : schema.getQueryType();
+  const costOf = (
+    selectionSet: SelectionSetNode,
+    parentType: GraphQLObjectType | null,
+    visited: ReadonlySet<string>,
+  ): number => {
+    let total = 0;
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment && !visited.has(fragment.name.value)) {
+          const type = schema.getType(fragment.typeCondition.name.value);
+          total += costOf(
+            fragment.selectionSet,
+            isObjectType(type) ? type : parentType,
+            new Set([...visited, fragment.name.value]),
+          );
+        }
+        continue;
+      }
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const type = selection.typeCondition
+          ? schema.getType(selection.typeCondition.name.value)
+          : parentType;
+        total += costOf(selection.selectionSet, isObjectType(type) ? type : parentType, visited);
+        continue;
+      }
+      const field = parentType?.getFields()[selection.name.value];
+      let multiplier = 1;
+      const firstArgument = field?.args.find((argument) => argument.name === "first");
+      if (firstArgument) {
+        const given = selection.arguments?.find((argument) => argument.name.value === "first");
+        const value = given
+          ? valueFromASTUntyped(given.value, variables as Record<string, unknown>)
+          : firstArgument.defaultValue;
+        multiplier = typeof value === "number" && value > 0 ? value : DEFAULT_PAGE_SIZE;
+      } else if (
+        field &&
+        isListType(getNullableType(field.type)) &&
+        !parentType?.name.endsWith("Connection")
+      ) {
+        // A connection's edges/nodes are already counted by its `first`.
+        multiplier = UNBOUNDED_LIST_ESTIMATE;
+      }
+      const namedType = field ? getNamedType(field.type) : null;
+      const childType = isObjectType(namedType) ? namedType : null;
+      total +=
+        1 +
+        (selection.selectionSet
+          ? multiplier * costOf(selection.selectionSet, childType, visited)
+          : 0);
+    }
+    return total;
+  };
+  return costOf(operation.selectionSet, rootType ?? null, new Set());
+}
+
+export function costLimitPlugin(maxCost: number): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operation, request }) {
+          if (!operation) {
+            return;
+          }
+          const cost = operationCost(schema, document, operation, request.variables ?? {});
+          if (cost > maxCost) {
+            throw new GraphQLError(
+              `Query is too expensive: estimated cost ${cost}, limit ${maxCost}. Ask for fewer rows (first) or fewer nested lists.`,
+              { extensions: { code: "QUERY_TOO_COSTLY", cost, maxCost, http: { status: 400 } } },
+            );
+          }
+        },
+      };
+    },
+  };
+}
