@@ -143,7 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
     }),
     graphql: Object.freeze({
       maxDepth: integer(env, "GRAPHQL_MAX_DEPTH", 10, 2, 50),
-      maxCost: integer(env, "GRAPHQL_MAX_COST", 50000, 100, 10_000_000),
+      maxCost: integer(env, "GRAPHQL_MAX_COST", 100_000, 100, 10_000_000),
     }),
     sync: Object.freeze({
       schedulerEnabled: boolean(env, "SYNC_SCHEDULER_ENABLED", true),

@@ -21,10 +21,10 @@ import { DEFAULT_PAGE_SIZE } from "./pagination/pagination.args";
 const UNBOUNDED_LIST_ESTIMATE = 10;
 
 /**
- * Estimated cost of an operation: each field costs 1, and a field that returns a list (or a
- * connection, through its `first` argument) multiplies the cost of what is selected under it.
- * "50 incidents with assignee, group and 5 updates" costs a few hundred; asking for 500 incidents
- * with 100 updates each and nested relations costs far more.
+ * Estimated cost of an operation: roughly how many objects it may resolve. Each object field
+ * costs 1 (scalars are free), and a list (or a connection, through its `first` argument)
+ * multiplies that by how many there may be. "50 incidents with assignee, group and 5 updates"
+ * costs about 500; 500 incidents with 100 updates each costs over 50,000.
  */
 export function operationCost(
   schema: GraphQLSchema,
@@ -85,11 +85,10 @@ export function operationCost(
       }
       const namedType = field ? getNamedType(field.type) : null;
       const childType = isObjectType(namedType) ? namedType : null;
-      total +=
-        1 +
-        (selection.selectionSet
-          ? multiplier * costOf(selection.selectionSet, childType, visited)
-          : 0);
+      // Scalars are free; each object (row) resolved costs 1, times how many there may be.
+      if (selection.selectionSet) {
+        total += multiplier * (1 + costOf(selection.selectionSet, childType, visited));
+      }
     }
     return total;
   };

@@ -1,7 +1,12 @@
 import type { ServiceNowRecordEntity } from "../../src/database/servicenow-record.entity";
 import { Integration } from "../../src/modules/integrations/integration.entity";
-import { createSimulator, type DatasetOptions, type Simulator } from "../../src/simulator";
-import { SyncRun } from "../../src/sync/sync-run.entity";
+import {
+  createSimulator,
+  type DatasetOptions,
+  type SimRequestLogEntry,
+  type Simulator,
+} from "../../src/simulator";
+import { SyncRun, type SyncTableCounts } from "../../src/sync/sync-run.entity";
 import type { SyncTable } from "../../src/sync/sync-table";
 import { SYNC_TABLES } from "../../src/sync/sync-tables";
 import { startTestGateway, type TestGateway } from "./test-gateway";
@@ -225,4 +230,55 @@ export function parityProblems(reports: ParityReport[]): string[] {
           `${report.table} ${entry.sysId} ${entry.field}: expected ${JSON.stringify(entry.expected)}, got ${JSON.stringify(entry.actual)}`,
       ),
   ]);
+}
+
+/** One table's counts in a run (zeros when the run never reached the table). */
+export function tableCounts(run: SyncRun, table: string): SyncTableCounts {
+  return (
+    run.tables.find((counts) => counts.table === table) ?? {
+      table,
+      fetched: 0,
+      upserted: 0,
+      deleted: 0,
+    }
+  );
+}
+
+/**
+ * A simulator clock that follows real time shifted by whole jumps: after `advance`, every
+ * stamp lands in a later second than anything written before, and log times still show the
+ * real gaps between requests (Retry-After waits, backoff).
+ */
+export function steppedClock(simulator: Simulator): { advance(ms?: number): Date } {
+  let shift = 0;
+  simulator.setClock(() => new Date(Date.now() + shift));
+  return {
+    advance(ms = 60_000) {
+      shift += ms;
+      return simulator.now();
+    },
+  };
+}
+
+/**
+ * Runs `action` once, as the first request after one matching `served` arrives at the
+ * simulator, before that request is answered or meets a fault: the simulator reads its clock
+ * synchronously as each request arrives, so the hook wraps the clock (`base` keeps stamping).
+ * Deterministic "between two pages" timing, with no sleeps. Entries logged before the call
+ * count too: clear the request log first.
+ */
+export function afterServed(
+  simulator: Simulator,
+  served: (entry: SimRequestLogEntry) => boolean,
+  action: () => void,
+  base: () => Date = () => new Date(),
+): void {
+  let fired = false;
+  simulator.setClock(() => {
+    if (!fired && simulator.requestLog.some(served)) {
+      fired = true;
+      action();
+    }
+    return base();
+  });
 }
