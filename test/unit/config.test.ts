@@ -34,7 +34,7 @@ describe("loadConfig", () => {
       adminToken: null,
       viewerTokens: [],
       secretKey: null,
-      graphql: { maxDepth: 10, maxCost: 50000 },
+      graphql: { maxDepth: 10, maxCost: 100_000 },
       sync: { schedulerEnabled: true, pageSize: 500, requestTimeoutMs: 30000 },
     });
   });
