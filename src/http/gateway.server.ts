@@ -88,6 +88,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 async function serve(options: GatewayOptions, dataSource: DataSource): Promise<Gateway> {
   const { config, logger } = options;
   const production = config.env === "production";
+  const metrics = new GatewayMetrics();
   const integrationService = new IntegrationService(
     dataSource,
     config.publicUrl,
@@ -126,6 +127,7 @@ async function serve(options: GatewayOptions, dataSource: DataSource): Promise<G
     new SyncLeaseRepository(dataSource),
     { leaseTtlMs: config.sync.leaseTtlMs },
     logger,
+    metrics,
   );
   const scheduler = config.sync.schedulerEnabled
     ? new SyncScheduler(dataSource, syncService, { tickMs: config.sync.tickMs }, logger)
@@ -145,7 +147,6 @@ async function serve(options: GatewayOptions, dataSource: DataSource): Promise<G
   const schema = await buildGatewaySchema(container);
   const tokens = new AccessTokens(options.adminToken, config.viewerTokens);
 
-  const metrics = new GatewayMetrics();
   const app = express();
   app.disable("x-powered-by");
   const httpServer = http.createServer(app);

@@ -19,8 +19,42 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  private readonly syncRuns = new Counter({
+    name: "gateway_sync_runs_total",
+    help: "Finished sync runs by status",
+    labelNames: ["status"] as const,
+    registers: [this.registry],
+  });
+  private readonly syncRows = new Counter({
+    name: "gateway_sync_rows_total",
+    help: "Rows fetched, upserted and deleted by the sync, per ServiceNow table",
+    labelNames: ["table", "action"] as const,
+    registers: [this.registry],
+  });
+  private readonly syncDurations = new Histogram({
+    name: "gateway_sync_run_seconds",
+    help: "Sync run duration",
+    buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Called by the sync service when a run ends, whatever its outcome. */
+  syncRunFinished(run: {
+    status: string;
+    durationMs: number;
+    tables: ReadonlyArray<{ table: string; fetched: number; upserted: number; deleted: number }>;
+  }): void {
+    this.syncRuns.inc({ status: run.status });
+    this.syncDurations.observe(run.durationMs / 1000);
+    for (const table of run.tables) {
+      this.syncRows.inc({ table: table.table, action: "fetched" }, table.fetched);
+      this.syncRows.inc({ table: table.table, action: "upserted" }, table.upserted);
+      this.syncRows.inc({ table: table.table, action: "deleted" }, table.deleted);
+    }
   }
 
   apolloPlugin(): ApolloServerPlugin {

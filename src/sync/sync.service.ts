@@ -9,6 +9,7 @@ import { Integration } from "../modules/integrations/integration.entity";
 import { IntegrationStatus } from "../modules/integrations/integration.enums";
 import type { IntegrationService } from "../modules/integrations/integration.service";
 import { isServiceNowError } from "../servicenow";
+import { isMappingError } from "./mappers/mapping.error";
 import type { SyncRunner } from "./sync.runner";
 import type { SyncLeaseRepository } from "./sync-lease.repository";
 import { SyncRun } from "./sync-run.entity";
@@ -16,6 +17,15 @@ import { SyncMode, SyncRunStatus, type SyncTrigger } from "./sync-run.enums";
 
 export interface SyncServiceSettings {
   readonly leaseTtlMs: number;
+}
+
+/** Where finished runs are counted (Prometheus in the gateway). */
+export interface SyncRunObserver {
+  syncRunFinished(run: {
+    status: string;
+    durationMs: number;
+    tables: ReadonlyArray<{ table: string; fetched: number; upserted: number; deleted: number }>;
+  }): void;
 }
 
 interface ActiveRun {
@@ -44,6 +54,7 @@ export class SyncService {
     private readonly leases: SyncLeaseRepository,
     private readonly settings: SyncServiceSettings,
     private readonly logger: Logger,
+    private readonly observer: SyncRunObserver | null = null,
   ) {
     this.runs = dataSource.getRepository(SyncRun);
     this.integrationRepository = dataSource.getRepository(Integration);
@@ -214,6 +225,14 @@ export class SyncService {
       await this.leases.release(integration.id, this.holder).catch((error: unknown) => {
         log.warn({ err: error }, "could not release the sync lease");
       });
+      const finished = await this.runs.findOneBy({ id: run.id }).catch(() => null);
+      if (finished && this.observer) {
+        this.observer.syncRunFinished({
+          status: finished.status,
+          durationMs: finished.durationMs ?? 0,
+          tables: finished.tables,
+        });
+      }
     }
   }
 
@@ -225,7 +244,11 @@ export class SyncService {
     log: Logger,
   ): Promise<void> {
     const finishedAt = new Date();
-    const code = aborted ? "INTERRUPTED" : isServiceNowError(error) ? error.code : "SYNC_FAILED";
+    const code = aborted
+      ? "INTERRUPTED"
+      : isServiceNowError(error) || isMappingError(error)
+        ? error.code
+        : "SYNC_FAILED";
     const reason = aborted
       ? `Interrupted: ${(error as Error)?.message ?? "aborted"}; the next run resumes after the last committed page.`
       : error instanceof Error

@@ -40,4 +40,10 @@ describe("sync backfill against the simulator", () => {
       deleted: 0,
     });
   });
+
+  it("counts the run and its rows in Prometheus metrics", async () => {
+    const metrics = await (await fetch(`${harness.gateway.gateway.url}/metrics`)).text();
+    expect(metrics).toMatch(/gateway_sync_runs_total\{status="SUCCEEDED"\} 1\b/);
+    expect(metrics).toMatch(/gateway_sync_rows_total\{table="incident",action="upserted"\} 2500\b/);
+  });
 });
