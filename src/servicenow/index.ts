@@ -85,6 +85,7 @@ export {
   wallClockToInstant,
   wallClockToInstants,
 } from "./servicenow-datetime";
+export { fetchTableFields } from "./servicenow-fields.reader";
 export {
   isServiceNowTableName,
   SERVICENOW_TABLE_NAMES,

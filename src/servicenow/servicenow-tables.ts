@@ -25,6 +25,8 @@ export interface ServiceNowTableSpec {
   readonly cursorField: "sys_updated_on" | "sys_created_on";
   /** Fields a user may never exclude, because the sync cannot work without them. */
   readonly requiredFields: readonly string[];
+  /** Tables this one extends: their fields are defined in sys_dictionary under their names. */
+  readonly parentTables?: readonly string[];
 }
 
 const TIMESTAMPS = ["sys_id", "sys_created_on", "sys_updated_on"] as const;
@@ -115,6 +117,7 @@ export const SERVICENOW_TABLES: Readonly<Record<ServiceNowTableName, ServiceNowT
     },
     cursorField: "sys_updated_on",
     requiredFields: [...TIMESTAMPS, "number"],
+    parentTables: ["task"],
   },
   change_request: {
     name: "change_request",
@@ -154,6 +157,7 @@ export const SERVICENOW_TABLES: Readonly<Record<ServiceNowTableName, ServiceNowT
     },
     cursorField: "sys_updated_on",
     requiredFields: [...TIMESTAMPS, "number"],
+    parentTables: ["task"],
   },
   sysapproval_approver: {
     name: "sysapproval_approver",

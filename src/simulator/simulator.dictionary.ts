@@ -39,6 +39,8 @@ export interface FieldDef {
 }
 
 export const AUDIT_DELETE_TABLE = "sys_audit_delete";
+/** The data dictionary as a Table API table: one row per (table, element). */
+export const DICTIONARY_TABLE = "sys_dictionary";
 /** The reference target that stands for every table extending task. */
 export const TASK_TABLE = "task";
 /** Tables that extend task, so a reference to `task` can land in any of them. */
@@ -113,6 +115,14 @@ const TASK_FIELDS = [
   "work_notes_list",
   "work_start",
 ];
+const TASK_FIELD_SET: ReadonlySet<string> = new Set([
+  ...TASK_FIELDS,
+  ...AUDIT_FIELDS,
+  "sys_id",
+  "sys_created_on",
+  "sys_updated_on",
+  "sys_class_name",
+]);
 
 /** Fields beyond the registry's, so full records look like the recorded fixtures. */
 const EXTRA_FIELDS: Partial<Record<ServiceNowTableName, readonly string[]>> = {
@@ -615,6 +625,16 @@ export class Dictionary {
         ].map((field) => makeField(field)),
       ),
     );
+    this.tables.set(
+      DICTIONARY_TABLE,
+      new TableDef(
+        DICTIONARY_TABLE,
+        true,
+        ["sys_id", "sys_created_on", "sys_updated_on", "name", "element", "internal_type"].map(
+          (field) => makeField(field),
+        ),
+      ),
+    );
     // Every reference target exists, unserved, so a reference can carry a display value.
     for (const table of [...this.tables.values()]) {
       for (const field of table.fields) {
@@ -640,6 +660,30 @@ export class Dictionary {
 
   table(name: string): TableDef | undefined {
     return this.tables.get(name);
+  }
+
+  /**
+   * sys_dictionary rows for a served table's fields: fields every task shares are defined on
+   * `task` (as on a real instance), the others on the table itself.
+   */
+  dictionaryRows(
+    table: TableDef,
+    fields: readonly FieldDef[] = table.fields,
+  ): Array<Record<string, string>> {
+    return fields.map((field) => ({
+      name: table.isTask && TASK_FIELD_SET.has(field.name) ? TASK_TABLE : table.name,
+      element: field.name,
+      internal_type:
+        field.type === "date_time" || field.type === "due_date" ? "glide_date_time" : field.type,
+    }));
+  }
+
+  /** Served record tables: the registry's (not the audit or dictionary tables). */
+  get recordTables(): readonly TableDef[] {
+    return [...this.tables.values()].filter(
+      (table) =>
+        table.served && table.name !== AUDIT_DELETE_TABLE && table.name !== DICTIONARY_TABLE,
+    );
   }
 
   /** The tables a `task` reference may land in. */

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import {
   AUDIT_DELETE_TABLE,
   type Dictionary,
+  DICTIONARY_TABLE,
   type FieldDef,
   type TableDef,
 } from "./simulator.dictionary";
@@ -60,10 +61,28 @@ export class SimulatorStore {
   private lastSecond = Number.NaN;
   private lastStamp = "";
 
+  /** `table.element` pairs already in sys_dictionary. */
+  private readonly described = new Set<string>();
+
   constructor(
     readonly dictionary: Dictionary,
     private readonly now: () => Date,
-  ) {}
+  ) {
+    for (const table of dictionary.recordTables) {
+      this.describe(table, table.fields);
+    }
+  }
+
+  /** Adds sys_dictionary rows for fields not described yet (custom u_ fields appear on write). */
+  private describe(table: TableDef, fields: readonly FieldDef[]): void {
+    for (const row of this.dictionary.dictionaryRows(table, fields)) {
+      const key = `${row.name}.${row.element}`;
+      if (!this.described.has(key)) {
+        this.described.add(key);
+        this.insert(DICTIONARY_TABLE, row);
+      }
+    }
+  }
 
   /** Inserts a record; sys_id, timestamps, number and sys_mod_count are assigned unless given. */
   insert(table: string, fields: FieldsInput): SimRecord {
@@ -71,6 +90,7 @@ export class SimulatorStore {
     const rows = this.rows(table);
     const stamp = this.stamp();
     // Built in one pass, defaults first, so records of a table share a shape.
+    const knownFields = def.fields.length;
     const record: Record<string, string> = { ...def.defaults, sys_id: "", sys_created_on: stamp };
     if (def.field("sys_updated_on")) {
       record.sys_updated_on = stamp;
@@ -89,6 +109,9 @@ export class SimulatorStore {
     }
     rows.set(sysId, record);
     this.touch(table);
+    if (def.fields.length > knownFields && def.served && table !== DICTIONARY_TABLE) {
+      this.describe(def, def.fields.slice(knownFields));
+    }
     return record;
   }
 
@@ -107,10 +130,14 @@ export class SimulatorStore {
     if (def.field("sys_mod_count")) {
       record.sys_mod_count = String(Number(current.sys_mod_count ?? "0") + 1);
     }
+    const knownFields = def.fields.length;
     this.normaliseInto(record, def, fields);
     record.sys_id = sysId;
     rows.set(sysId, record);
     this.touch(table);
+    if (def.fields.length > knownFields && def.served) {
+      this.describe(def, def.fields.slice(knownFields));
+    }
     return record;
   }
 

@@ -5,6 +5,7 @@ import type { Logger } from "../logging/logger";
 import { Integration } from "../modules/integrations/integration.entity";
 import type { IntegrationConnectionFactory } from "../modules/integrations/integration-connection.factory";
 import {
+  fetchTableFields,
   fetchUserTimeZone,
   pageRecords,
   pageSysIds,
@@ -144,7 +145,15 @@ export class SyncRunner {
         ? { timestamp: state.watermarkTime, sysId: state.watermarkSysId }
         : undefined;
     const excluded = this.excludedFields(integration, name);
-    const fields = table.spec.fields.filter((field) => !excluded.has(field));
+    // Every field the instance has (custom ones included) lands in `attributes`; when the
+    // dictionary is not readable, the fields the gateway maps are still complete.
+    const discovered = await fetchTableFields(client, name, table.spec.parentTables, signal);
+    if (discovered === null) {
+      log.info({ table: name }, "sys_dictionary is not readable; syncing the mapped fields only");
+    }
+    const fields = [...new Set([...table.spec.fields, ...(discovered ?? [])])].filter(
+      (field) => !excluded.has(field),
+    );
     const started = Date.now();
 
     for await (const page of pageRecords(client, {

@@ -138,6 +138,9 @@ describe("connection validation and OAuth against the simulator", () => {
     );
     expect(validation.checks.every((entry) => entry.status === "PASS")).toBe(true);
     expect(check(validation, "time zone").message).toContain("America/Los_Angeles");
+    expect(check(validation, "field discovery").message).toMatch(
+      /sys_dictionary lists \d+ incident fields/,
+    );
     const integration = await stored(id);
     expect(integration.status).toBe("CONNECTED");
     expect(integration.userTimeZone).toBe("America/Los_Angeles");
@@ -176,6 +179,7 @@ describe("connection validation and OAuth against the simulator", () => {
       /^No read access to sysapproval_approver: ServiceNow answered 403/,
     );
     expect(check(validation, "read incident").status).toBe("PASS");
+    expect(check(validation, "field discovery").status).toBe("WARN");
   });
 
   it("fails with a URL hint when the instance path does not exist", async () => {

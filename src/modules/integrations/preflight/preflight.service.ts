@@ -4,6 +4,7 @@ import { isIP } from "node:net";
 import type { Logger } from "../../../logging/logger";
 import {
   fetchCurrentUserTimeZone,
+  fetchTableFields,
   fetchUserTimeZone,
   isServiceNowError,
   type ServiceNowClient,
@@ -112,6 +113,7 @@ export class PreflightService {
     const later = [
       "authentication",
       ...SERVICENOW_TABLE_NAMES.map((table) => `read ${table}`),
+      "field discovery",
       "time zone",
     ];
 
@@ -176,6 +178,20 @@ export class PreflightService {
         }),
       ),
     );
+
+    await record("field discovery", async () => {
+      const fields = await fetchTableFields(signedIn, "incident", ["task"]);
+      return fields === null
+        ? {
+            status: CheckStatus.WARN,
+            message:
+              "sys_dictionary is not readable: the sync keeps every field the gateway maps, but not custom fields (grant read on sys_dictionary, e.g. the personalize_dictionary role).",
+          }
+        : {
+            status: CheckStatus.PASS,
+            message: `sys_dictionary lists ${fields.length} incident fields; unmapped and custom ones are kept in attributes.`,
+          };
+    });
 
     await record("time zone", async () => {
       let user: { timeZone: string | null; userName: string };
