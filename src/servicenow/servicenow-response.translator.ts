@@ -206,10 +206,11 @@ export function invalidResponse(
   reason: string,
   status: number,
   context: RequestContext,
+  retryable = false,
 ): ServiceNowError {
   return new ServiceNowError({
     code: "INVALID_RESPONSE",
-    retryable: false,
+    retryable,
     status,
     method: context.method,
     url: context.url,

@@ -391,10 +391,12 @@ function parseBody(response: Response, text: string, context: RequestContext): u
   try {
     return JSON.parse(text) as unknown;
   } catch {
+    // A body cut short (proxy, reset mid-stream) is transient; an HTML page is not.
     throw invalidResponse(
       `ServiceNow answered ${response.status} with malformed JSON`,
       response.status,
       context,
+      true,
     );
   }
 }

@@ -3,6 +3,7 @@ import { Integration } from "../../src/modules/integrations/integration.entity";
 import {
   createSimulator,
   type DatasetOptions,
+  type SimRecord,
   type SimRequestLogEntry,
   type Simulator,
 } from "../../src/simulator";
@@ -230,6 +231,15 @@ export function parityProblems(reports: ParityReport[]): string[] {
           `${report.table} ${entry.sysId} ${entry.field}: expected ${JSON.stringify(entry.expected)}, got ${JSON.stringify(entry.actual)}`,
       ),
   ]);
+}
+
+/** Records in the order a keyset walks them: (sys_updated_on, sys_id). */
+export function inKeysetOrder(records: readonly SimRecord[]): SimRecord[] {
+  return [...records].sort((a, b) =>
+    a.sys_updated_on === b.sys_updated_on
+      ? a.sys_id.localeCompare(b.sys_id)
+      : a.sys_updated_on.localeCompare(b.sys_updated_on),
+  );
 }
 
 /** One table's counts in a run (zeros when the run never reached the table). */

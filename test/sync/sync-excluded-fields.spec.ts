@@ -50,7 +50,9 @@ describe("sync with excluded fields", () => {
 
   it("never asks for nor stores the excluded fields", async () => {
     const sim = harness.simulator;
-    expect(sim.all("incident").filter((record) => record.description !== "").length).toBeGreaterThan(100);
+    expect(
+      sim.all("incident").filter((record) => record.description !== "").length,
+    ).toBeGreaterThan(100);
     expect(sim.all("incident").some((record) => record.close_notes !== "")).toBe(true);
     sim.clearRequestLog();
 

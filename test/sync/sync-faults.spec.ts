@@ -24,6 +24,8 @@ const DATASET = {
 
 /** Retries in milliseconds rather than seconds; Retry-After is still honoured as sent. */
 const FAST_RETRIES = { SERVICENOW_RETRY_BASE_MS: "10" };
+/** The shortest per-request timeout the configuration allows, for the timeout fault. */
+const FAST_TIMEOUT = { SERVICENOW_TIMEOUT_MS: "1000" };
 
 const incidentRequests = (log: readonly SimRequestLogEntry[]): SimRequestLogEntry[] =>
   log.filter((entry) => entry.table === "incident");
@@ -39,7 +41,11 @@ describe("sync through transient ServiceNow failures", () => {
   beforeAll(async () => {
     const simulator = createSimulator();
     clock = steppedClock(simulator);
-    harness = await startSyncHarness({ simulator, dataset: DATASET, env: FAST_RETRIES });
+    harness = await startSyncHarness({
+      simulator,
+      dataset: DATASET,
+      env: { ...FAST_RETRIES, ...FAST_TIMEOUT },
+    });
     expect((await harness.sync(true)).status).toBe("SUCCEEDED");
   });
 
@@ -113,9 +119,25 @@ describe("sync through transient ServiceNow failures", () => {
     expect(parityProblems(await parity(harness))).toEqual([]);
   });
 
-  // Known gap (see the report): a 200 whose JSON is cut short fails the run INVALID_RESPONSE
-  // at once (servicenow.client.ts parseBody: not retryable). Remove `.failing` once retried.
-  it.failing("retries a page of malformed JSON and then succeeds", async () => {
+  it("gives up on a request that never answers after the timeout, retries, and succeeds", async () => {
+    editSomeRecords("timeout");
+    harness.simulator.faults.inject({ kind: "timeout", times: 1, match: { table: "incident" } });
+
+    const run = await harness.sync();
+
+    expect(run.error).toBeNull();
+    expect(run.status).toBe("SUCCEEDED");
+    const attempts = incidentRequests(harness.simulator.requestLog).slice(0, 2);
+    expect(attempts.map((entry) => [entry.status, entry.fault])).toEqual([
+      [0, "timeout"],
+      [200, null],
+    ]);
+    expect(sameRequest(attempts[0], attempts[1])).toBe(true);
+    expect(Date.parse(attempts[1].at) - Date.parse(attempts[0].at)).toBeGreaterThanOrEqual(1000);
+    expect(parityProblems(await parity(harness))).toEqual([]);
+  });
+
+  it("retries a page of malformed JSON and then succeeds", async () => {
     editSomeRecords("malformed");
     harness.simulator.faults.inject({ kind: "malformed", times: 1, match: { table: "incident" } });
 
@@ -146,7 +168,12 @@ describe("a ServiceNow failure that outlasts the retries", () => {
   it("fails the run with ServiceNow's answer, keeps committed tables, and resumes after", async () => {
     const sim = harness.simulator;
     const { dataSource } = harness.gateway.gateway;
-    sim.faults.inject({ kind: "status", status: 500, times: 100, match: { table: "change_request" } });
+    sim.faults.inject({
+      kind: "status",
+      status: 500,
+      times: 100,
+      match: { table: "change_request" },
+    });
     sim.clearRequestLog();
 
     const failed = await harness.sync(true);
@@ -267,9 +294,8 @@ describe("credentials that stop working", () => {
     const latest = (runs.body.data as { syncRuns: { nodes: Array<{ errorCode: string }> } })
       .syncRuns.nodes[0];
     expect(latest.errorCode).toBe("AUTH_FAILED");
-    const rows: unknown[] = await harness.gateway.gateway.dataSource.query(
-      "SELECT * FROM sync_run",
-    );
+    const rows: unknown[] =
+      await harness.gateway.gateway.dataSource.query("SELECT * FROM sync_run");
     const everything = JSON.stringify([rows, answers]);
     expect(everything).toContain("AUTH_FAILED");
     for (const secret of [rotated, SIM_PASSWORD, basic]) {

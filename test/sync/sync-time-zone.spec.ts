@@ -1,5 +1,6 @@
-import { createSimulator, type SimRecord } from "../../src/simulator";
+import { createSimulator } from "../../src/simulator";
 import {
+  inKeysetOrder,
   parity,
   parityProblems,
   startSyncHarness,
@@ -22,14 +23,6 @@ function wallClock(utc: string, timeZone: string): string {
   }).formatToParts(new Date(`${utc.replace(" ", "T")}Z`));
   const part = (type: string) => parts.find((entry) => entry.type === type)?.value;
   return `${part("year")}-${part("month")}-${part("day")} ${part("hour")}:${part("minute")}:${part("second")}`;
-}
-
-function newest(records: SimRecord[]): SimRecord {
-  return [...records].sort((a, b) =>
-    a.sys_updated_on === b.sys_updated_on
-      ? a.sys_id.localeCompare(b.sys_id)
-      : a.sys_updated_on.localeCompare(b.sys_updated_on),
-  )[records.length - 1];
 }
 
 // Los Angeles is 8 h behind UTC in January: a watermark written in UTC would be read 8 h too
@@ -68,10 +61,12 @@ describe.each(["America/Los_Angeles", "Asia/Kolkata"])(
     it("writes the watermark in the user's zone and fetches exactly the later edits", async () => {
       const sim = harness.simulator;
       expect((await harness.sync(true)).status).toBe("SUCCEEDED");
-      const watermark = newest(sim.all("incident"));
+      const watermark = inKeysetOrder(sim.all("incident")).at(-1)!;
 
       // Edits ten minutes after the newest record: inside the window a UTC literal would miss.
-      sim.setClock(new Date(Date.parse(`${watermark.sys_updated_on.replace(" ", "T")}Z`) + 600_000));
+      sim.setClock(
+        new Date(Date.parse(`${watermark.sys_updated_on.replace(" ", "T")}Z`) + 600_000),
+      );
       const incidents = sim.all("incident");
       for (const incident of incidents.slice(0, 5)) {
         sim.update("incident", incident.sys_id, { impact: 1 });
@@ -110,3 +105,61 @@ describe.each(["America/Los_Angeles", "Asia/Kolkata"])(
     });
   },
 );
+
+// On 2024-11-03 Los Angeles lives 01:00-02:00 twice (PDT 08:00-09:00Z, then PST 09:00-10:00Z):
+// a wall-clock literal in that hour names two instants, so the pager must start before it.
+describe("incremental sync across the fall-back hour of an API user in America/Los_Angeles", () => {
+  let harness: SyncHarness;
+  const insertEvery12s = (from: string, count: number, label: string) => {
+    for (let n = 0; n < count; n += 1) {
+      harness.simulator.setClock(new Date(Date.parse(from) + n * 12_000));
+      harness.simulator.insert("incident", { short_description: `${label} ${n}` });
+    }
+  };
+
+  beforeAll(async () => {
+    const simulator = createSimulator();
+    simulator.setClock(new Date("2024-11-03T07:00:00Z"));
+    harness = await startSyncHarness({
+      simulator,
+      timeZone: "America/Los_Angeles",
+      env: { SYNC_PAGE_SIZE: "50" },
+      dataset: {
+        seed: 52,
+        groups: 2,
+        users: 10,
+        incidents: 0,
+        changes: 0,
+        approvalsPerChange: 0,
+        journalPerRecord: 0,
+        end: new Date("2024-11-01T00:00:00Z"),
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await harness.stop();
+  });
+
+  it("neither skips nor loops when the watermark falls in the repeated hour", async () => {
+    insertEvery12s("2024-11-03T08:00:00Z", 300, "first 1 AM");
+    expect((await harness.sync(true)).status).toBe("SUCCEEDED");
+    insertEvery12s("2024-11-03T09:00:00Z", 200, "second 1 AM");
+
+    const run = await harness.sync();
+
+    expect(run.status).toBe("SUCCEEDED");
+    expect(run.tables.find((table) => table.table === "incident")?.fetched).toBe(200);
+    expect(parityProblems(await parity(harness))).toEqual([]);
+
+    // Nothing new: the ambiguous hour is re-read once by offset, then the run ends.
+    harness.simulator.clearRequestLog();
+    const idle = await harness.sync();
+    expect(idle.tables.find((table) => table.table === "incident")?.fetched).toBe(0);
+    const pages = harness.simulator.requestLog.filter(
+      (entry) => entry.table === "incident" && entry.query.sysparm_fields !== "sys_id",
+    );
+    expect(pages.length).toBeLessThanOrEqual(500 / 50 + 2);
+    expect(parityProblems(await parity(harness))).toEqual([]);
+  });
+});
