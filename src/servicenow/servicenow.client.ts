@@ -77,6 +77,8 @@ export interface TablePage {
   readonly totalCount?: number;
   readonly links: PageLinks;
   readonly rateLimit?: RateLimitInfo;
+  /** The instance's clock when it answered (HTTP `Date` header), if it sent one. */
+  readonly serverTime?: Date;
 }
 
 export interface RecordResult {
@@ -159,6 +161,7 @@ export class ServiceNowClient {
       links: response.links,
       ...(response.totalCount === undefined ? {} : { totalCount: response.totalCount }),
       ...(response.rateLimit === undefined ? {} : { rateLimit: response.rateLimit }),
+      ...serverTimeOf(response.headers),
     };
   }
 
@@ -399,6 +402,12 @@ function parseBody(response: Response, text: string, context: RequestContext): u
       true,
     );
   }
+}
+
+function serverTimeOf(headers: Headers): { serverTime?: Date } {
+  const raw = headers.get("date");
+  const time = raw === null ? Number.NaN : Date.parse(raw);
+  return Number.isNaN(time) ? {} : { serverTime: new Date(time) };
 }
 
 function resultOf(body: unknown): unknown {

@@ -52,6 +52,8 @@ export interface RecordPage {
   readonly records: RawRecord[];
   /** The last (greatest) record's key: the watermark to commit with this page. */
   readonly cursor: RecordCursor;
+  /** The instance's clock when it answered, when it sent a `Date` header. */
+  readonly serverTime?: Date;
   readonly requestedQuery: string;
   readonly requestedOffset: number;
 }
@@ -91,6 +93,7 @@ export async function* pageRecords(
       cursor: page.cursor,
       requestedQuery: page.query,
       requestedOffset: page.offset,
+      ...(page.serverTime ? { serverTime: page.serverTime } : {}),
     };
   }
 }
@@ -156,7 +159,7 @@ interface KeysetWalk<K> {
     query: string,
     offset: number,
     withCount: boolean,
-  ) => Promise<{ records: RawRecord[]; totalCount?: number }>;
+  ) => Promise<{ records: RawRecord[]; totalCount?: number; serverTime?: Date }>;
   readonly keyOf: (record: RawRecord) => K;
   readonly compare: (a: K, b: K) => number;
   /** Names the expected order in the error when a page is out of order. */
@@ -169,6 +172,7 @@ interface WalkedPage<K> {
   readonly cursor: K;
   readonly query: string;
   readonly offset: number;
+  readonly serverTime?: Date;
 }
 
 async function* walkKeyset<K>(walk: KeysetWalk<K>): AsyncGenerator<WalkedPage<K>, void, undefined> {
@@ -204,7 +208,13 @@ async function* walkKeyset<K>(walk: KeysetWalk<K>): AsyncGenerator<WalkedPage<K>
     const last = keys[keys.length - 1];
 
     if (fresh.length > 0 && last !== undefined) {
-      yield { records: fresh, cursor: last, query, offset };
+      yield {
+        records: fresh,
+        cursor: last,
+        query,
+        offset,
+        ...(page.serverTime ? { serverTime: page.serverTime } : {}),
+      };
       cursor = last;
       // Same query next time only for an inexact (fall-back hour) bound: then go on by offset.
       offset += walk.pageSize;

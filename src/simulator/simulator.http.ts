@@ -83,6 +83,8 @@ export class RequestContext {
     }
     this.res.writeHead(status, {
       ...headers,
+      // The instance's clock, as a real instance sends it; the sync reads it to know "now".
+      Date: new Date(this.at).toUTCString(),
       "Content-Type": contentType,
       "Content-Length": String(Buffer.byteLength(body)),
     });

@@ -11,6 +11,7 @@ import {
   type RecordCursor,
   type ServiceNowClient,
 } from "../servicenow";
+import { isOpenSecond, resumeCursor } from "./live-edge";
 import type { SyncTableCounts } from "./sync-run.entity";
 import { SyncState } from "./sync-state.entity";
 import { SYNC_TABLES } from "./sync-tables";
@@ -58,6 +59,7 @@ export class AuditedDeletes {
         tableName: AUDIT_DELETE_TABLE,
         watermarkTime: cursor.timestamp,
         watermarkSysId: cursor.sysId,
+        overlapFrom: null,
         lastFullSyncAt: null,
         lastReconciledAt: null,
         updatedAt: new Date(),
@@ -92,16 +94,24 @@ export class AuditedDeletes {
     if (!state?.watermarkTime || !state.watermarkSysId) {
       return;
     }
+    const after = resumeCursor(
+      { timestamp: state.watermarkTime, sysId: state.watermarkSysId },
+      state.overlapFrom,
+    );
+    let openFrom: Date | null = null;
     for await (const page of pageRecords(client, {
       table: AUDIT_DELETE_TABLE,
       fields: ["sys_id", "sys_created_on", "tablename", "documentkey"],
       cursorField: "sys_created_on",
       timeZone,
       scope: this.scope(),
-      after: { timestamp: state.watermarkTime, sysId: state.watermarkSysId },
+      after,
       pageSize,
       signal,
     })) {
+      if (openFrom === null && isOpenSecond(page.cursor.timestamp, page.serverTime)) {
+        openFrom = page.cursor.timestamp;
+      }
       await this.dataSource.transaction(async (manager) => {
         for (const table of SYNC_TABLES) {
           const keys = page.records
@@ -125,6 +135,7 @@ export class AuditedDeletes {
           {
             watermarkTime: page.cursor.timestamp,
             watermarkSysId: page.cursor.sysId,
+            overlapFrom: openFrom,
             updatedAt: new Date(),
           },
         );

@@ -17,6 +17,14 @@ export class SyncState {
   @Column({ type: "varchar", length: 32, nullable: true })
   watermarkSysId: string | null;
 
+  /**
+   * The table's newest cursor value when its last run started (ServiceNow's clock). Anything
+   * written since then, even in the watermark's own second with a smaller sys_id, is at or
+   * after it, so the next run re-reads from this second on.
+   */
+  @DateTimeColumn({ nullable: true })
+  overlapFrom: Date | null;
+
   @DateTimeColumn({ nullable: true })
   lastFullSyncAt: Date | null;
 

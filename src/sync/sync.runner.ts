@@ -13,6 +13,7 @@ import {
   type ServiceNowClient,
 } from "../servicenow";
 import { AuditedDeletes } from "./audited-deletes";
+import { isOpenSecond, resumeCursor } from "./live-edge";
 import { SyncRun, type SyncTableCounts } from "./sync-run.entity";
 import { SyncMode } from "./sync-run.enums";
 import { SyncState } from "./sync-state.entity";
@@ -140,10 +141,13 @@ export class SyncRunner {
     const states = this.dataSource.getRepository(SyncState);
     const state = await states.findOneBy({ integrationId: integration.id, tableName: name });
     const full = run.mode === SyncMode.FULL;
-    const after: RecordCursor | undefined =
+    const watermark: RecordCursor | undefined =
       !full && state?.watermarkTime && state.watermarkSysId
         ? { timestamp: state.watermarkTime, sysId: state.watermarkSysId }
         : undefined;
+    const after = resumeCursor(watermark, state?.overlapFrom);
+    // The earliest second this run reads while ServiceNow may still write into it.
+    let openFrom: Date | null = null;
     const excluded = this.excludedFields(integration, name);
     // Every field the instance has (custom ones included) lands in `attributes`; when the
     // dictionary is not readable, the fields the gateway maps are still complete.
@@ -168,6 +172,9 @@ export class SyncRunner {
       signal,
     })) {
       const syncedAt = new Date();
+      if (openFrom === null && isOpenSecond(page.cursor.timestamp, page.serverTime)) {
+        openFrom = page.cursor.timestamp;
+      }
       const rows = page.records.map((raw) =>
         table.map(raw, { integrationId: integration.id, syncedAt }),
       );
@@ -183,6 +190,7 @@ export class SyncRunner {
             tableName: name,
             watermarkTime: page.cursor.timestamp,
             watermarkSysId: page.cursor.sysId,
+            overlapFrom: openFrom,
             updatedAt: syncedAt,
           },
           ["integrationId", "tableName"],

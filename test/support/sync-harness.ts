@@ -8,6 +8,7 @@ import {
   type Simulator,
 } from "../../src/simulator";
 import { SyncRun, type SyncTableCounts } from "../../src/sync/sync-run.entity";
+import { SyncState } from "../../src/sync/sync-state.entity";
 import type { SyncTable } from "../../src/sync/sync-table";
 import { SYNC_TABLES } from "../../src/sync/sync-tables";
 import { startTestGateway, type TestGateway } from "./test-gateway";
@@ -291,4 +292,42 @@ export function afterServed(
     }
     return base();
   });
+}
+
+/**
+ * How many records of each table the next run will read, from the simulator's data and the
+ * stored sync state, before the run: everything in scope after the committed watermark, or,
+ * when the previous run read a second that was still open, everything from that second on.
+ * (Written independently of the runner, so a wrong resume point shows as a count mismatch.)
+ */
+export async function expectedFetches(harness: SyncHarness): Promise<Record<string, number>> {
+  const { dataSource } = harness.gateway.gateway;
+  const states = await dataSource
+    .getRepository(SyncState)
+    .findBy({ integrationId: harness.integrationId });
+  const counts: Record<string, number> = {};
+  for (const table of SYNC_TABLES) {
+    const state = states.find((entry) => entry.tableName === table.spec.name);
+    const field = table.spec.cursorField;
+    const toMs = (value: string) => Date.parse(`${value.replace(" ", "T")}Z`);
+    const records = harness.simulator
+      .all(table.spec.name)
+      .filter((record) => inScope(table, record));
+    if (!state?.watermarkTime || !state.watermarkSysId) {
+      counts[table.spec.name] = records.length;
+      continue;
+    }
+    const watermarkMs = state.watermarkTime.getTime();
+    const openSecondMs = state.overlapFrom
+      ? Math.floor(state.overlapFrom.getTime() / 1000) * 1000
+      : null;
+    counts[table.spec.name] = records.filter((record) => {
+      const ms = toMs(record[field]);
+      if (openSecondMs !== null && openSecondMs <= watermarkMs) {
+        return ms >= openSecondMs;
+      }
+      return ms > watermarkMs || (ms === watermarkMs && record.sys_id > state.watermarkSysId!);
+    }).length;
+  }
+  return counts;
 }
