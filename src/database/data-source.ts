@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 
+import { Client } from "pg";
 import { DataSource, type DataSourceOptions, type Logger as TypeOrmLogger } from "typeorm";
 
 import type { DatabaseConfig } from "../config/config";
@@ -62,9 +63,38 @@ export async function openDataSource(
     fs.mkdirSync(path.dirname(database.path), { recursive: true });
   }
   const dataSource = new DataSource(dataSourceOptions(database, settings));
-  await dataSource.initialize();
-  if (!settings.synchronize) {
-    await dataSource.runMigrations({ transaction: "each" });
+  // Replicas starting together on one PostgreSQL take turns: extension set-up and migrations
+  // are not safe to run concurrently.
+  const release = database.kind === "postgres" ? await lockMigrations(database.url) : null;
+  try {
+    await dataSource.initialize();
+    if (!settings.synchronize) {
+      await dataSource.runMigrations({ transaction: "each" });
+    }
+  } catch (error) {
+    if (dataSource.isInitialized) {
+      await dataSource.destroy();
+    }
+    throw error;
+  } finally {
+    await release?.();
   }
   return dataSource;
+}
+
+/** An arbitrary constant naming this application's migration lock. */
+const MIGRATION_LOCK_KEY = 734_201_913;
+
+/** A session-level advisory lock on its own connection, held until the returned release. */
+async function lockMigrations(url: string): Promise<() => Promise<void>> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+  return async () => {
+    try {
+      await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]);
+    } finally {
+      await client.end();
+    }
+  };
 }

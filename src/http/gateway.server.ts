@@ -224,6 +224,10 @@ async function serve(options: GatewayOptions, dataSource: DataSource): Promise<G
   const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = `http://${host}:${address.port}`;
   logger.info({ url: `${url}/graphql` }, "gateway listening");
+  const abandoned = await syncService.recoverAbandonedRuns();
+  if (abandoned > 0) {
+    logger.warn({ runs: abandoned }, "marked sync runs of a stopped process as abandoned");
+  }
   scheduler?.start();
 
   let stopping: Promise<void> | null = null;

@@ -101,7 +101,7 @@ export class SyncScheduler {
         await this.syncs.start(integration.id, {
           trigger,
           full: integration.lastSyncedAt === null,
-          onlyIfDue: (fresh) => isDue(fresh, Date.now()),
+          onlyIfDue: (fresh) => isDue(fresh, now),
         });
       } catch (error) {
         this.logger.debug(

@@ -151,6 +151,32 @@ export class SyncService {
     return run;
   }
 
+  /**
+   * At start-up: runs left RUNNING by a process that died, whose lease nobody holds any more,
+   * are marked FAILED (ABANDONED) so history does not show them running forever.
+   */
+  async recoverAbandonedRuns(): Promise<number> {
+    const running = await this.runs.findBy({ status: SyncRunStatus.RUNNING });
+    let recovered = 0;
+    for (const run of running) {
+      if (this.active.has(run.integrationId) || (await this.leases.holderOf(run.integrationId))) {
+        continue;
+      }
+      await this.runs.update(
+        { id: run.id, status: SyncRunStatus.RUNNING },
+        {
+          status: SyncRunStatus.FAILED,
+          finishedAt: new Date(),
+          errorCode: "ABANDONED",
+          error:
+            "The gateway process running this sync stopped; the next run resumes after its last committed page.",
+        },
+      );
+      recovered += 1;
+    }
+    return recovered;
+  }
+
   /** Resolves when the integration's current run (if any) has finished. */
   async waitFor(integrationId: string): Promise<void> {
     await this.active.get(integrationId)?.done;

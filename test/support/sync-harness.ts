@@ -50,7 +50,14 @@ export async function startSyncHarness(
     simulator.generate(options.dataset);
   }
   const simulatorUrl = (await simulator.start()).url;
-  const gateway = await startTestGateway({ env: { SYNC_PAGE_SIZE: "500", ...options.env } });
+  let gateway: TestGateway;
+  try {
+    gateway = await startTestGateway({ env: { SYNC_PAGE_SIZE: "500", ...options.env } });
+  } catch (error) {
+    // A started simulator keeps jest alive: stop it before failing.
+    await simulator.stop();
+    throw error;
+  }
   const created = await gateway.graphql<{ createIntegration: { id: string } }>(
     `mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { id } }`,
     {

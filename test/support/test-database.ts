@@ -29,9 +29,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const admin = new Client({ connectionString: base.url });
   await admin.connect();
   await admin.query(`CREATE SCHEMA ${schema}`);
+  // Extensions exist once per database: keep uuid-ossp in public, visible to every test schema.
+  await admin
+    .query('CREATE EXTENSION IF NOT EXISTS "uuid-ossp" WITH SCHEMA public')
+    .catch(() => undefined);
   await admin.end();
   const url = new URL(base.url);
-  url.searchParams.set("options", `-c search_path=${schema}`);
+  url.searchParams.set("options", `-c search_path=${schema},public`);
   return {
     config: { kind: "postgres", url: url.toString() },
     drop: async () => {

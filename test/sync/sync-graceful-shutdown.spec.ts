@@ -1,10 +1,16 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
 import { createSimulator, type Simulator } from "../../src/simulator";
 import { SyncLeaseRepository } from "../../src/sync/sync-lease.repository";
 import { SyncRun } from "../../src/sync/sync-run.entity";
+import { killGatewayProcesses, startGatewayProcess } from "../support/gateway-process";
 import {
   cachedSysIds,
   createSimulatorIntegration,
   fetchedOf,
+  type GraphQLCall,
   graphqlOf,
   harnessFor,
   lastRunOf,
@@ -25,10 +31,11 @@ const PAGE_SIZE = 200;
 /** The page in flight at shutdown answers only after this; stop() must not wait for it. */
 const SLOW_PAGE_MS = 5000;
 
-describe("gateway.stop() during a sync", () => {
+describe("graceful shutdown during a sync", () => {
   let simulator: Simulator;
   let database: TestDatabase;
   const gateways: TestGateway[] = [];
+  const cleanups: Array<() => Promise<void>> = [];
 
   beforeAll(async () => {
     simulator = createSimulator();
@@ -52,6 +59,10 @@ describe("gateway.stop() during a sync", () => {
   });
 
   afterAll(async () => {
+    await killGatewayProcesses();
+    for (const cleanup of cleanups) {
+      await cleanup();
+    }
     // stop() is idempotent: the one the test already stopped resolves at once.
     await Promise.all(gateways.map((gateway) => gateway.stop()));
     await simulator.stop();
@@ -126,4 +137,55 @@ describe("gateway.stop() during a sync", () => {
     expect(fetchedOf(next, "incident")).toBe(INCIDENTS - committed.length);
     expect(parityProblems(await parity(harness))).toEqual([]);
   }, 45_000);
+
+  it("SIGTERM to a gateway process ends its run INTERRUPTED and the process exits 0", async () => {
+    // The same database as above (another integration): on PostgreSQL a second test schema
+    // would not see the uuid-ossp extension TypeORM installed into the first one.
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gateway-sigterm-"));
+    cleanups.push(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
+    const child = await startGatewayProcess({
+      database: database.config,
+      dataDir,
+      env: { SYNC_PAGE_SIZE: String(PAGE_SIZE) },
+    });
+    const viaChild: GraphQLCall = (query, variables) => child.graphql(query, variables);
+    const integrationId = await createSimulatorIntegration(viaChild, {
+      name: "terminated",
+      url: simulator.url,
+      username: SIM_USER,
+      password: SIM_PASSWORD,
+    });
+    simulator.faults.inject({ kind: "delay", delayMs: 50, times: 1, match: { table: "incident" } });
+    simulator.faults.inject({
+      kind: "delay",
+      delayMs: SLOW_PAGE_MS,
+      times: 1000,
+      match: { table: "incident" },
+    });
+    const run = await startSync(viaChild, integrationId, true);
+    await waitFor(
+      "a committed incident page",
+      async () =>
+        fetchedOf(await lastRunOf(viaChild, integrationId), "incident") >= PAGE_SIZE
+          ? true
+          : undefined,
+      20_000,
+      20,
+    );
+    const terminating = Date.now();
+    const exit = await child.kill("SIGTERM");
+    expect(Date.now() - terminating).toBeLessThan(SLOW_PAGE_MS / 2);
+    expect(exit).toEqual({ code: 0, signal: null });
+    simulator.faults.clear();
+
+    const observer = await startTestGatewayOn(database.config);
+    gateways.push(observer);
+    const { dataSource } = observer.gateway;
+    const stored = await dataSource.getRepository(SyncRun).findOneByOrFail({ id: run.id });
+    expect(stored).toMatchObject({ status: "FAILED", errorCode: "INTERRUPTED" });
+    expect(await cachedSysIds(dataSource, integrationId, "incident")).toHaveLength(
+      fetchedOf(stored, "incident"),
+    );
+    expect(await new SyncLeaseRepository(dataSource).holderOf(integrationId)).toBeNull();
+  }, 30_000);
 });
