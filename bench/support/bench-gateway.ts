@@ -1,0 +1,24 @@
+import { type Child, startChild } from "./child-process";
+
+/** The admin token of every gateway a benchmark starts. */
+export const BENCH_ADMIN_TOKEN = "bench-admin-token-0123456789abcdef";
+
+export interface GatewayChildReady {
+  readonly graphqlUrl: string;
+}
+
+/** A statement the gateway ran, as its TypeORM logger saw it (count mode only). */
+export interface RecordedStatement {
+  readonly sql: string;
+  readonly parameters: unknown[];
+}
+
+/** The real gateway on an existing SQLite file, in a child process (support/gateway.child.ts). */
+export function startGatewayChild(
+  file: string,
+  options: { countStatements?: boolean } = {},
+): Promise<Child<GatewayChildReady>> {
+  return startChild<GatewayChildReady>("support/gateway.child.ts", {
+    args: [file, ...(options.countStatements ? ["count"] : [])],
+  });
+}
