@@ -11,12 +11,36 @@ export function containsNul(value: unknown): boolean {
   return typeof value === "string" && value.includes("\u0000");
 }
 
-/** Adds `column IN (values)` unless the list is absent; an empty list matches nothing. */
+/**
+ * `column` as a filter term. Choice-like columns (state, priority, …) match large shares of a
+ * table: on SQLite, whose planner has no statistics by default, an index on them wins over the
+ * index that serves the ORDER BY and forces a sort of every match. The unary `+` keeps SQLite
+ * from using them, so it walks the ordering index and stops after one page. PostgreSQL plans
+ * from statistics and needs no hint.
+ */
+function filterColumn<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  property: string,
+  indexable: boolean,
+): string {
+  const column = `${query.alias}.${property}`;
+  if (indexable || query.connection.options.type === "postgres") {
+    return column;
+  }
+  // TypeORM only rewrites `alias.property` after a space, `=` or `(`: name the column itself.
+  const databaseName =
+    query.expressionMap.mainAlias?.metadata.findColumnWithPropertyName(property)?.databaseName ??
+    property;
+  return `+${query.escape(query.alias)}.${query.escape(databaseName)}`;
+}
+
+/** Adds `column IN (values)` for a choice-like column; an empty list matches nothing. */
 export function whereIn<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,
   property: string,
   values: readonly (string | number)[] | null | undefined,
   field: string,
+  indexable = false,
 ): void {
   if (values === null || values === undefined) {
     return;
@@ -32,7 +56,9 @@ export function whereIn<T extends ObjectLiteral>(
     return;
   }
   const param = `in_${field.replace(/\W/g, "_")}`;
-  query.andWhere(`${query.alias}.${property} IN (:...${param})`, { [param]: [...values] });
+  query.andWhere(`${filterColumn(query, property, indexable)} IN (:...${param})`, {
+    [param]: [...values],
+  });
 }
 
 export function whereSysIdIn<T extends ObjectLiteral>(
@@ -49,7 +75,8 @@ export function whereSysIdIn<T extends ObjectLiteral>(
       );
     }
   }
-  whereIn(query, property, values, field);
+  // References are selective (one assignee, one group): their indexes pay off.
+  whereIn(query, property, values, field, true);
 }
 
 export function whereEquals<T extends ObjectLiteral>(
@@ -57,12 +84,13 @@ export function whereEquals<T extends ObjectLiteral>(
   property: string,
   value: string | number | boolean | null | undefined,
   field: string,
+  indexable = true,
 ): void {
   if (value === null || value === undefined) {
     return;
   }
   const param = `eq_${field.replace(/\W/g, "_")}`;
-  query.andWhere(`${query.alias}.${property} = :${param}`, { [param]: value });
+  query.andWhere(`${filterColumn(query, property, indexable)} = :${param}`, { [param]: value });
 }
 
 export function whereInRange<T extends ObjectLiteral>(

@@ -61,7 +61,7 @@ export class ChangeRequestService {
           "filter.assignmentGroupSysId",
         );
         whereSysIdIn(query, "assignedToSysId", filter.assignedToSysId, "filter.assignedToSysId");
-        whereEquals(query, "active", filter.active, "filter.active");
+        whereEquals(query, "active", filter.active, "filter.active", false);
         whereInRange(query, "plannedStartAt", filter.plannedStartAt, "filter.plannedStartAt");
         whereInRange(query, "sysCreatedOn", filter.createdAt, "filter.createdAt");
         whereInRange(query, "sysUpdatedOn", filter.updatedAt, "filter.updatedAt");

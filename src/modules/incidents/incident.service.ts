@@ -60,7 +60,7 @@ export class IncidentService {
         whereSysIdIn(query, "assignedToSysId", filter.assignedToSysId, "filter.assignedToSysId");
         whereSysIdIn(query, "callerSysId", filter.callerSysId, "filter.callerSysId");
         whereSysIdIn(query, "causedBySysId", filter.causedBySysId, "filter.causedBySysId");
-        whereEquals(query, "active", filter.active, "filter.active");
+        whereEquals(query, "active", filter.active, "filter.active", false);
         whereInRange(query, "openedAt", filter.openedAt, "filter.openedAt");
         whereInRange(query, "resolvedAt", filter.resolvedAt, "filter.resolvedAt");
         whereInRange(query, "closedAt", filter.closedAt, "filter.closedAt");

@@ -22,7 +22,7 @@ export class UserService {
       whereEquals(query, "integrationId", args.integrationId, "integrationId");
       const filter = args.filter;
       if (filter) {
-        whereEquals(query, "active", filter.active, "filter.active");
+        whereEquals(query, "active", filter.active, "filter.active", false);
         whereSysIdIn(query, "departmentSysId", filter.departmentSysId, "filter.departmentSysId");
         whereSysIdIn(query, "managerSysId", filter.managerSysId, "filter.managerSysId");
         whereTextContains(query, ["name", "userName", "email"], filter.search, "filter.search");
