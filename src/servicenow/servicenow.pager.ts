@@ -181,6 +181,9 @@ async function* walkKeyset<K>(walk: KeysetWalk<K>): AsyncGenerator<WalkedPage<K>
   let offset = 0;
   // Rows matching `currentQuery` before ACLs, once a probe has asked for it.
   let total: number | undefined;
+  // The next keyset page, requested while the caller stores the current one.
+  let prefetched:
+    { readonly query: string; readonly page: ReturnType<KeysetWalk<K>["fetch"]> } | undefined;
 
   for (;;) {
     walk.signal?.throwIfAborted();
@@ -194,7 +197,10 @@ async function* walkKeyset<K>(walk: KeysetWalk<K>): AsyncGenerator<WalkedPage<K>
       return;
     }
     const withCount = offset > 0 && total === undefined;
-    const page = await walk.fetch(query, offset, withCount);
+    const page = await (prefetched?.query === query && offset === 0 && !withCount
+      ? prefetched.page
+      : walk.fetch(query, offset, withCount));
+    prefetched = undefined;
     if (withCount) {
       total = page.totalCount;
     }
@@ -208,6 +214,13 @@ async function* walkKeyset<K>(walk: KeysetWalk<K>): AsyncGenerator<WalkedPage<K>
     const last = keys[keys.length - 1];
 
     if (fresh.length > 0 && last !== undefined) {
+      const nextQuery = walk.queryFor(last);
+      if (nextQuery !== query) {
+        // ServiceNow's latency overlaps the caller's work; its error, if any, surfaces when used.
+        const next = walk.fetch(nextQuery, 0, false);
+        next.catch(() => undefined);
+        prefetched = { query: nextQuery, page: next };
+      }
       yield {
         records: fresh,
         cursor: last,
