@@ -2,7 +2,7 @@ import type { DataSource, Repository } from "typeorm";
 
 import { whereEquals } from "../graphql/filters/query-filters";
 import type { ConnectionResult } from "../graphql/pagination/connection.type";
-import { fetchKeysetPage } from "../graphql/pagination/keyset";
+import { keysetConnection } from "../graphql/pagination/keyset";
 import { pageSize } from "../graphql/pagination/order-keys";
 import { DEFAULT_PAGE_SIZE } from "../graphql/pagination/pagination.args";
 import type { SyncRunsArgs } from "./sync-run.args";
@@ -22,16 +22,10 @@ export class SyncRunService {
       whereEquals(query, "integrationId", args.integrationId, "integrationId");
       return query;
     };
-    const page = await fetchKeysetPage(filtered(), {
+    return keysetConnection(filtered, {
       keys: [{ property: "startedAt", direction: "DESC", nullable: false, kind: "date" }],
       first: pageSize(args.first, DEFAULT_PAGE_SIZE),
       after: args.after ?? null,
     });
-    return {
-      nodes: page.rows,
-      cursors: page.cursors,
-      hasNextPage: page.hasNextPage,
-      count: () => filtered().getCount(),
-    };
   }
 }

@@ -7,6 +7,7 @@ import {
 
 import { GatewayError } from "../../common/gateway.error";
 import { containsNul } from "../filters/query-filters";
+import type { ConnectionResult } from "./connection.type";
 import { type CursorValue, decodeCursor, type DecodedCursor, encodeCursor } from "./cursor";
 
 export type SortDirection = "ASC" | "DESC";
@@ -228,4 +229,21 @@ export async function fetchKeysetPage<T extends ObjectLiteral & { id: number | s
     }),
   );
   return { rows, cursors, hasNextPage };
+}
+
+/**
+ * A connection page from a query factory: the factory is called once for the page (with the
+ * keyset applied) and once more, only if the client asks for totalCount, for the count.
+ */
+export async function keysetConnection<T extends ObjectLiteral & { id: number | string }>(
+  filtered: () => SelectQueryBuilder<T>,
+  request: KeysetRequest,
+): Promise<ConnectionResult<T>> {
+  const page = await fetchKeysetPage(filtered(), request);
+  return {
+    nodes: page.rows,
+    cursors: page.cursors,
+    hasNextPage: page.hasNextPage,
+    count: () => filtered().getCount(),
+  };
 }

@@ -9,7 +9,7 @@ import {
   whereTextContains,
 } from "../../graphql/filters/query-filters";
 import type { ConnectionResult } from "../../graphql/pagination/connection.type";
-import { fetchKeysetPage, type SortKey } from "../../graphql/pagination/keyset";
+import { keysetConnection, type SortKey } from "../../graphql/pagination/keyset";
 import { pageSize, toSortKeys } from "../../graphql/pagination/order-keys";
 import { DEFAULT_PAGE_SIZE } from "../../graphql/pagination/pagination.args";
 import type { IncidentsArgs } from "./incident.args";
@@ -73,17 +73,11 @@ export class IncidentService {
     const keys = toSortKeys(args.orderBy, ORDER_COLUMNS, [
       { field: IncidentOrderField.OPENED_AT, direction: "DESC" },
     ]);
-    const page = await fetchKeysetPage(filtered(), {
+    return keysetConnection(filtered, {
       keys,
       first: pageSize(args.first, DEFAULT_PAGE_SIZE),
       after: args.after ?? null,
     });
-    return {
-      nodes: page.rows,
-      cursors: page.cursors,
-      hasNextPage: page.hasNextPage,
-      count: () => filtered().getCount(),
-    };
   }
 
   findOne(args: {

@@ -3,7 +3,7 @@ import type { DataSource, Repository } from "typeorm";
 import { findOneRecord } from "../../database/record-lookup";
 import { whereEquals, whereSysIdIn, whereTextContains } from "../../graphql/filters/query-filters";
 import type { ConnectionResult } from "../../graphql/pagination/connection.type";
-import { fetchKeysetPage } from "../../graphql/pagination/keyset";
+import { keysetConnection } from "../../graphql/pagination/keyset";
 import { pageSize } from "../../graphql/pagination/order-keys";
 import { DEFAULT_PAGE_SIZE } from "../../graphql/pagination/pagination.args";
 import type { UserLookupArgs, UsersArgs } from "./user.args";
@@ -29,17 +29,11 @@ export class UserService {
       }
       return query;
     };
-    const page = await fetchKeysetPage(filtered(), {
+    return keysetConnection(filtered, {
       keys: [{ property: "name", direction: "ASC", nullable: true, kind: "string" }],
       first: pageSize(args.first, DEFAULT_PAGE_SIZE),
       after: args.after ?? null,
     });
-    return {
-      nodes: page.rows,
-      cursors: page.cursors,
-      hasNextPage: page.hasNextPage,
-      count: () => filtered().getCount(),
-    };
   }
 
   findOne(args: UserLookupArgs): Promise<User | null> {
