@@ -145,6 +145,19 @@ describe("connection validation and OAuth against the simulator", () => {
     expect(integration.status).toBe("CONNECTED");
     expect(integration.userTimeZone).toBe("America/Los_Angeles");
     expect(integration.lastValidation?.ok).toBe(true);
+    const shown = await call<{
+      integration: {
+        status: string;
+        lastValidation: { ok: boolean; checkedAt: string; checks: Check[] };
+      };
+    }>(
+      `query($id: ID!) { integration(id: $id) { status lastValidation { ok checkedAt checks { name status message durationMs } } } }`,
+      { id },
+    );
+    expect(shown.integration.status).toBe("CONNECTED");
+    expect(shown.integration.lastValidation.ok).toBe(true);
+    expect(Number.isNaN(Date.parse(shown.integration.lastValidation.checkedAt))).toBe(false);
+    expect(shown.integration.lastValidation.checks).toEqual(validation.checks);
   });
 
   it("fails authentication with ServiceNow's words when the password is wrong", async () => {

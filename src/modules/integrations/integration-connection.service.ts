@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 
-import { type DataSource, IsNull, type Repository } from "typeorm";
+import { type DataSource, IsNull, LessThan, type Repository } from "typeorm";
 
 import { GatewayError } from "../../common/gateway.error";
 import type { Logger } from "../../logging/logger";
@@ -15,6 +15,7 @@ import { OAuthState } from "./oauth-state.entity";
 import type { PreflightService } from "./preflight/preflight.service";
 
 const STATE_TTL_MS = 10 * 60 * 1000;
+const STATE_HISTORY_MS = 24 * 60 * 60 * 1000;
 
 export class OAuthCallbackError extends Error {
   constructor(message: string) {
@@ -106,6 +107,8 @@ export class IntegrationConnectionService {
     if (!credentials.clientId) {
       throw GatewayError.badInput("id", "The integration has no OAuth client id");
     }
+    // Keep a day of history (so a replay says "already used"), not forever.
+    await this.states.delete({ expiresAt: LessThan(new Date(Date.now() - STATE_HISTORY_MS)) });
     const state = randomBytes(32).toString("base64url");
     const expiresAt = new Date(Date.now() + STATE_TTL_MS);
     await this.states.insert({
