@@ -5,6 +5,7 @@ import type { JournalEntry } from "../modules/journal-entries/journal-entry.enti
 import type { UserGroup } from "../modules/user-groups/user-group.entity";
 import type { User } from "../modules/users/user.entity";
 import type { GraphQLContext } from "./context.type";
+import { checkUpdatesArgs } from "./updates.args";
 
 interface Scoped {
   readonly integrationId: string;
@@ -57,6 +58,7 @@ export function loadJournalEntries(
   first: number,
   element: string | null,
 ): Promise<JournalEntry[]> {
+  checkUpdatesArgs({ first, element });
   return context.loaders
     .journalEntriesByRecord({ first, element })
     .load({ integrationId: record.integrationId, sysId: record.sysId });

@@ -3,7 +3,10 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { expressMiddleware } from "@as-integrations/express5";
@@ -159,6 +162,8 @@ async function serve(options: GatewayOptions, dataSource: DataSource): Promise<G
     validationRules: [depthLimitRule(config.graphql.maxDepth)],
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // No HTTP caching of GraphQL answers here: skip its per-field hook.
+      ApolloServerPluginCacheControlDisabled(),
       metrics.apolloPlugin(),
       costLimitPlugin(config.graphql.maxCost),
       production

@@ -61,7 +61,7 @@ export class ChangeRequestResolver {
   @FieldResolver(() => [JournalEntry], { description: "Comments and work notes, newest first." })
   updates(
     @Root() change: ChangeRequest,
-    @Args() args: UpdatesArgs,
+    @Args({ validate: false }) args: UpdatesArgs,
     @Ctx() context: GraphQLContext,
   ) {
     return loadJournalEntries(context, change, args.first, args.element ?? null);

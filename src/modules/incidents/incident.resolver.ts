@@ -90,7 +90,11 @@ export class IncidentResolver {
   }
 
   @FieldResolver(() => [JournalEntry], { description: "Comments and work notes, newest first." })
-  updates(@Root() incident: Incident, @Args() args: UpdatesArgs, @Ctx() context: GraphQLContext) {
+  updates(
+    @Root() incident: Incident,
+    @Args({ validate: false }) args: UpdatesArgs,
+    @Ctx() context: GraphQLContext,
+  ) {
     return loadJournalEntries(context, incident, args.first, args.element ?? null);
   }
 
