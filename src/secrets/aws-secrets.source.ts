@@ -1,4 +1,4 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 
 export interface ServiceNowCredentials {
   readonly username?: string;
@@ -31,12 +31,26 @@ const KEY_ALIASES: Record<string, keyof ServiceNowCredentials> = {
  */
 export class AwsSecretsSource {
   private readonly cache = new Map<string, { value: ServiceNowCredentials; expiresAt: number }>();
+  private client: Pick<SecretsManagerClient, "send"> | null;
 
+  /**
+   * `client` null: the SDK is loaded, and a client with the default credential chain created,
+   * on first use only, so gateways without AWS-held secrets never pay for it at start-up.
+   */
   constructor(
-    private readonly client: Pick<SecretsManagerClient, "send">,
+    client: Pick<SecretsManagerClient, "send"> | null,
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.client = client;
+  }
+
+  private async secretString(secretId: string): Promise<string | undefined> {
+    const sdk = await import("@aws-sdk/client-secrets-manager");
+    this.client ??= new sdk.SecretsManagerClient({});
+    const output = await this.client.send(new sdk.GetSecretValueCommand({ SecretId: secretId }));
+    return output.SecretString;
+  }
 
   async credentials(secretId: string): Promise<ServiceNowCredentials> {
     const cached = this.cache.get(secretId);
@@ -45,8 +59,7 @@ export class AwsSecretsSource {
     }
     let secretString: string | undefined;
     try {
-      const output = await this.client.send(new GetSecretValueCommand({ SecretId: secretId }));
-      secretString = output.SecretString;
+      secretString = await this.secretString(secretId);
     } catch (error) {
       const name = error instanceof Error ? error.name : "Error";
       // The SDK's own message names the secret and the reason; it carries no secret value.
