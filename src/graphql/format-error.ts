@@ -24,6 +24,34 @@ function firstConstraint(
   return null;
 }
 
+const VARIABLE_ERROR = /^Variable "\$(\w+)" got invalid value /;
+
+/**
+ * graphql-js quotes the offending variable value in its message, and for an unknown input
+ * field that is the whole input object, secrets included (a mistyped `pasword`, or the real
+ * `password` beside it). Rebuild the message from the path and the reason, without values.
+ */
+function describeVariableError(
+  message: string,
+  error: unknown,
+): { message: string; field?: string } | null {
+  const variable = VARIABLE_ERROR.exec(message);
+  if (!variable) {
+    return null;
+  }
+  const inner = error instanceof GraphQLError ? error.originalError : undefined;
+  const reason = inner?.message ?? "";
+  const head =
+    reason && message.endsWith(`; ${reason}`) ? message.slice(0, -reason.length - 2) : message;
+  const path = / at "([^"]*)"$/.exec(head)?.[1];
+  // Scalar errors end with the rejected value ("… non string value: 5"): drop it too.
+  const safeReason = reason.replace(/(value)\s*:\s[\s\S]*$/i, "$1").trim();
+  return {
+    message: `Variable "$${variable[1]}" has an invalid value${path ? ` at "${path}"` : ""}${safeReason ? `: ${safeReason}` : ""}.`,
+    ...(path ? { field: path } : { field: variable[1] }),
+  };
+}
+
 /**
  * Every error leaves with a code. Expected errors keep their message and name the field at
  * fault; unexpected ones are logged and replaced by a generic message (no internals, no secrets).
@@ -49,6 +77,17 @@ export function createErrorFormatter(logger: Logger, includeStacktrace: boolean)
         ...base,
         message: fault ? fault.message : "Invalid argument",
         extensions: { code: "BAD_USER_INPUT", ...(fault ? { field: fault.field } : {}) },
+      };
+    }
+    const variableError = describeVariableError(formatted.message, error);
+    if (variableError) {
+      return {
+        ...base,
+        message: variableError.message,
+        extensions: {
+          code: "BAD_USER_INPUT",
+          ...(variableError.field ? { field: variableError.field } : {}),
+        },
       };
     }
     let code = formatted.extensions?.code;

@@ -226,3 +226,43 @@ describe("integration lifecycle", () => {
     expect(await gateway.gateway.dataSource.getRepository(Integration).count()).toBe(before);
   });
 });
+
+describe("variable errors on integration input", () => {
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    gateway = await startTestGateway();
+  });
+
+  afterAll(async () => {
+    await gateway.stop();
+  });
+
+  it("names the field at fault without echoing the input's values (secrets included)", async () => {
+    const { status, body } = await gateway.graphql(CREATE, {
+      input: {
+        name: "typo",
+        url: "https://acme.service-now.com",
+        username: "integration.user",
+        password: PASSWORD,
+        pasword: `${PASSWORD}-typo`,
+        syncIntervalMinutes: "sixty",
+      },
+    });
+    expect(status).toBe(400);
+    expect(JSON.stringify(body)).not.toContain(PASSWORD);
+    const messages = body.errors?.map((error) => error.message) ?? [];
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^Variable "\$input" has an invalid value: Field "pasword" is not defined/,
+        ),
+        'Variable "$input" has an invalid value at "input.syncIntervalMinutes": Int cannot represent non-integer value.',
+      ]),
+    );
+    expect(body.errors?.map((error) => error.extensions?.field)).toEqual(
+      expect.arrayContaining(["input", "input.syncIntervalMinutes"]),
+    );
+    expect(body.errors?.every((error) => error.extensions?.code === "BAD_USER_INPUT")).toBe(true);
+  });
+});
