@@ -8,13 +8,7 @@ import { purgeExcludedFields } from "../../sync/excluded-fields.purge";
 import { SyncLease } from "../../sync/sync-lease.entity";
 import { SyncRun } from "../../sync/sync-run.entity";
 import { SyncState } from "../../sync/sync-state.entity";
-import { syncTableOf } from "../../sync/sync-tables";
-import { Approval } from "../approvals/approval.entity";
-import { ChangeRequest } from "../change-requests/change-request.entity";
-import { Incident } from "../incidents/incident.entity";
-import { JournalEntry } from "../journal-entries/journal-entry.entity";
-import { UserGroup } from "../user-groups/user-group.entity";
-import { User } from "../users/user.entity";
+import { SYNC_TABLES, syncTableOf } from "../../sync/sync-tables";
 import { Integration } from "./integration.entity";
 import { AuthMethod, Deployment, IntegrationStatus } from "./integration.enums";
 import type { CreateIntegrationInput, UpdateIntegrationInput } from "./integration.inputs";
@@ -38,12 +32,8 @@ export const OAUTH_CALLBACK_PATH = "/oauth/servicenow/callback";
 /** Tables holding an integration's cached data, removed with it. */
 const CACHED_DATA = [
   SyncLease,
-  JournalEntry,
-  Approval,
-  Incident,
-  ChangeRequest,
-  User,
-  UserGroup,
+  // Every ServiceNow table the sync fills, from its registry (dependents first).
+  ...[...SYNC_TABLES].reverse().map((table) => table.entity),
   SyncRun,
   SyncState,
   OAuthState,
