@@ -14,6 +14,7 @@ import {
 } from "../servicenow";
 import { AuditedDeletes } from "./audited-deletes";
 import { isOpenSecond, resumeCursor } from "./live-edge";
+import { RowUpserter } from "./row-upserter";
 import { SyncRun, type SyncTableCounts } from "./sync-run.entity";
 import { SyncMode } from "./sync-run.enums";
 import { SyncState } from "./sync-state.entity";
@@ -28,9 +29,6 @@ export interface SyncRunnerSettings {
   readonly reconcileEveryMs: number;
 }
 
-/** SQLite allows 32,766 bound parameters per statement; stay far below with wide rows. */
-const UPSERT_CHUNK = 200;
-
 /**
  * One run of one integration: tables in dependency order, keyset pages on
  * (cursor field, sys_id), each page upserted together with its watermark in one transaction,
@@ -38,6 +36,7 @@ const UPSERT_CHUNK = 200;
  */
 export class SyncRunner {
   private readonly auditedDeletes: AuditedDeletes;
+  private readonly upserters = new Map<SyncTable, RowUpserter>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -216,12 +215,12 @@ export class SyncRunner {
   }
 
   private async upsert(manager: EntityManager, table: SyncTable, rows: object[]): Promise<void> {
-    for (let start = 0; start < rows.length; start += UPSERT_CHUNK) {
-      await manager.upsert(table.entity, rows.slice(start, start + UPSERT_CHUNK), {
-        conflictPaths: ["integrationId", "sysId"],
-        skipUpdateIfNoValuesChanged: false,
-      });
+    let upserter = this.upserters.get(table);
+    if (!upserter) {
+      upserter = new RowUpserter(this.dataSource, table.entity);
+      this.upserters.set(table, upserter);
     }
+    await upserter.upsert(manager, rows);
   }
 
   /**
