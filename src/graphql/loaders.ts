@@ -65,7 +65,10 @@ export function createLoaders(dataSource: DataSource): Loaders {
           "run.startedAt = (SELECT MAX(latest.started_at) FROM sync_run latest WHERE latest.integration_id = run.integration_id)",
         )
         .getMany();
-      const byIntegration = new Map(runs.map((run) => [run.integrationId, run]));
+      // Two runs may share the latest start: the greater id wins, the same on every request.
+      const byIntegration = new Map(
+        runs.sort((a, b) => a.id.localeCompare(b.id)).map((run) => [run.integrationId, run]),
+      );
       return ids.map((id) => byIntegration.get(id) ?? null);
     }),
     journalEntriesByRecord(options) {

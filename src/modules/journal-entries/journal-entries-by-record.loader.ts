@@ -53,9 +53,11 @@ export function createJournalEntriesByRecordLoader(
         ranked.andWhere("entry.element = :element", { element: options.element });
       }
       const [sql, parameters] = ranked.getQueryAndParameters();
+      const limitPlaceholder =
+        dataSource.options.type === "postgres" ? `$${parameters.length + 1}` : "?";
       const rows: Array<{ id: number | string }> = await dataSource.query(
-        `SELECT ranked.id AS id FROM (${sql}) ranked WHERE ranked.rank <= ${options.first}`,
-        parameters,
+        `SELECT ranked.id AS id FROM (${sql}) ranked WHERE ranked.rank <= ${limitPlaceholder}`,
+        [...parameters, options.first],
       );
       const entries =
         rows.length === 0
