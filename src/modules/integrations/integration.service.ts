@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 
-import { type DataSource, type EntityManager, QueryFailedError, type Repository } from "typeorm";
+import {
+  type DataSource,
+  type EntityManager,
+  In,
+  QueryFailedError,
+  type Repository,
+} from "typeorm";
 
 import { GatewayError } from "../../common/gateway.error";
 import type { SecretBox } from "../../secrets/secret-box";
@@ -9,7 +15,7 @@ import { SyncLease } from "../../sync/sync-lease.entity";
 import { SyncRun } from "../../sync/sync-run.entity";
 import { SyncState } from "../../sync/sync-state.entity";
 import { SYNC_TABLES, syncTableOf } from "../../sync/sync-tables";
-import { Integration } from "./integration.entity";
+import { type ExcludedFields, Integration } from "./integration.entity";
 import { AuthMethod, Deployment, IntegrationStatus } from "./integration.enums";
 import type { CreateIntegrationInput, UpdateIntegrationInput } from "./integration.inputs";
 import {
@@ -158,11 +164,13 @@ export class IntegrationService {
       connectionChanged ||= input.deployment !== integration.deployment;
       integration.deployment = input.deployment;
     }
+    const previousUrl = integration.url;
     if ((input.url !== undefined && input.url !== null) || connectionChanged) {
       const url = normalizeInstanceUrl(input.url ?? integration.url, integration.deployment);
       connectionChanged ||= url !== integration.url;
       integration.url = url;
     }
+    const instanceChanged = integration.url !== previousUrl;
     if (input.authMethod !== undefined && input.authMethod !== null) {
       connectionChanged ||= input.authMethod !== integration.authMethod;
       integration.authMethod = input.authMethod;
@@ -249,23 +257,39 @@ export class IntegrationService {
         integration.enabled ? "Re-enabled; run validateConnection." : "Disabled by an admin.",
       );
     }
+    const fieldsOf = (list: readonly ExcludedFields[], table: string) =>
+      list.find((entry) => entry.table === table)?.fields ?? [];
     const newlyExcluded = integration.excludedFields
       .map((entry) => ({
         table: entry.table,
         fields: entry.fields.filter(
-          (field) =>
-            !previouslyExcluded.find((old) => old.table === entry.table)?.fields.includes(field),
+          (field) => !fieldsOf(previouslyExcluded, entry.table).includes(field),
         ),
       }))
       .filter((entry) => entry.fields.length > 0);
-    if (newlyExcluded.length === 0) {
+    // Tables whose stored rows lack a field that is wanted again must be read whole once more.
+    const refetch = previouslyExcluded
+      .filter((old) =>
+        old.fields.some(
+          (field) => !fieldsOf(integration.excludedFields, old.table).includes(field),
+        ),
+      )
+      .map((old) => old.table);
+    if (newlyExcluded.length === 0 && refetch.length === 0 && !instanceChanged) {
       return this.saveUnique(integration);
     }
-    // The setting and the purge of what was stored commit together.
+    // The setting, the purge of what was stored and the sync restarts commit together.
     return this.dataSource.transaction(async (manager) => {
       const saved = await manager.save(integration);
       for (const entry of newlyExcluded) {
         await purgeExcludedFields(manager, integration.id, syncTableOf(entry.table), entry.fields);
+      }
+      if (instanceChanged) {
+        // Another instance: no watermark applies; the next run reads everything and its
+        // reconciliation removes what the old instance had.
+        await manager.delete(SyncState, { integrationId: integration.id });
+      } else if (refetch.length > 0) {
+        await manager.delete(SyncState, { integrationId: integration.id, tableName: In(refetch) });
       }
       return saved;
     });
