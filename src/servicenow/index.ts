@@ -86,6 +86,7 @@ export {
   wallClockToInstants,
 } from "./servicenow-datetime";
 export { fetchTableFields } from "./servicenow-fields.reader";
+export { describeNetworkError, findNetworkCode } from "./servicenow-response.translator";
 export {
   isServiceNowTableName,
   SERVICENOW_TABLE_NAMES,

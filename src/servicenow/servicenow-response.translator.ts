@@ -340,8 +340,13 @@ function isTlsCode(code: string): boolean {
   );
 }
 
+/** A thrown fetch/DNS failure in words a person can act on, e.g. for a reachability check. */
+export function describeNetworkError(error: unknown): string {
+  return describeNetworkFailure(findNetworkCode(error)).human;
+}
+
 /** The first `code` along the cause chain (undici wraps errors as `TypeError: fetch failed`). */
-function findNetworkCode(error: unknown, depth = 0): string | undefined {
+export function findNetworkCode(error: unknown, depth = 0): string | undefined {
   if (!isObject(error) || depth > 5) {
     return undefined;
   }

@@ -3,9 +3,11 @@ import { isIP } from "node:net";
 
 import type { Logger } from "../../../logging/logger";
 import {
+  describeNetworkError,
   fetchCurrentUserTimeZone,
   fetchTableFields,
   fetchUserTimeZone,
+  findNetworkCode,
   isServiceNowError,
   type ServiceNowClient,
 } from "../../../servicenow";
@@ -29,33 +31,6 @@ export interface PreflightResult {
   readonly validation: ConnectionValidation;
   /** The integration user's time zone when it could be read (null: instance default). */
   readonly userTimeZone: string | null | undefined;
-}
-
-const NETWORK_WORDS: Record<string, string> = {
-  ENOTFOUND: "DNS lookup failed: no such host",
-  EAI_AGAIN: "DNS lookup failed temporarily",
-  ECONNREFUSED: "the TCP connection was refused",
-  ECONNRESET: "the connection was reset",
-  ETIMEDOUT: "the TCP connection timed out",
-  EHOSTUNREACH: "the host is unreachable",
-  CERT_HAS_EXPIRED: "TLS failed: the certificate has expired",
-  DEPTH_ZERO_SELF_SIGNED_CERT: "TLS failed: the certificate is self-signed",
-  SELF_SIGNED_CERT_IN_CHAIN: "TLS failed: a self-signed certificate is in the chain",
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "TLS failed: the certificate chain cannot be verified",
-  ERR_TLS_CERT_ALTNAME_INVALID: "TLS failed: the certificate does not match the host name",
-};
-
-function networkCodeOf(error: unknown): string | undefined {
-  // Errors from fetch may come from another realm (e.g. test VMs): inspect shapes, not classes.
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && code !== "UND_ERR_CONNECT_TIMEOUT") {
-      return code;
-    }
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 function errorName(error: unknown): string | undefined {
@@ -250,7 +225,7 @@ export class PreflightService {
     } catch (error) {
       return {
         status: CheckStatus.FAIL,
-        message: `DNS lookup of ${host} failed (${networkCodeOf(error) ?? "error"}): check the instance URL.`,
+        message: `DNS lookup of ${host} failed (${findNetworkCode(error) ?? "error"}): check the instance URL.`,
       };
     }
     for (const { address } of addresses) {
@@ -291,11 +266,10 @@ export class PreflightService {
           message: `${probe.host} did not answer within ${settings.timeoutMs} ms: check the URL, firewalls and proxies.`,
         };
       }
-      const code = networkCodeOf(error);
       this.logger.debug({ err: error, integrationId: integration.id }, "reachability probe failed");
       return {
         status: CheckStatus.FAIL,
-        message: `Cannot reach ${probe.host}: ${code ? (NETWORK_WORDS[code] ?? code) : "network error"}.`,
+        message: `Cannot reach ${probe.host}: ${describeNetworkError(error)}.`,
       };
     }
   }
