@@ -1,5 +1,7 @@
 import { registerEnumType } from "type-graphql";
 
+import { choiceOf } from "../../common/choice-values";
+
 export enum ChangeRequestState {
   NEW = "NEW",
   ASSESS = "ASSESS",
@@ -22,16 +24,7 @@ export const CHANGE_REQUEST_STATE_VALUES: Readonly<Record<ChangeRequestState, st
   [ChangeRequestState.CANCELED]: "4",
 };
 
-const CHANGE_REQUEST_STATE_BY_VALUE = new Map(
-  Object.entries(CHANGE_REQUEST_STATE_VALUES).map(([state, value]) => [
-    value,
-    state as ChangeRequestState,
-  ]),
-);
-
-export function changeRequestStateOf(value: string | null): ChangeRequestState | null {
-  return value === null ? null : (CHANGE_REQUEST_STATE_BY_VALUE.get(value) ?? null);
-}
+export const changeRequestStateOf = choiceOf(CHANGE_REQUEST_STATE_VALUES);
 
 export enum ChangeRequestOrderField {
   NUMBER = "NUMBER",

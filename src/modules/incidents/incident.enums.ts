@@ -1,5 +1,7 @@
 import { registerEnumType } from "type-graphql";
 
+import { choiceOf } from "../../common/choice-values";
+
 /** Known incident states; instances may add their own, kept raw in `stateValue`. */
 export enum IncidentState {
   NEW = "NEW",
@@ -19,13 +21,7 @@ export const INCIDENT_STATE_VALUES: Readonly<Record<IncidentState, string>> = {
   [IncidentState.CANCELED]: "8",
 };
 
-const INCIDENT_STATE_BY_VALUE = new Map(
-  Object.entries(INCIDENT_STATE_VALUES).map(([state, value]) => [value, state as IncidentState]),
-);
-
-export function incidentStateOf(value: string | null): IncidentState | null {
-  return value === null ? null : (INCIDENT_STATE_BY_VALUE.get(value) ?? null);
-}
+export const incidentStateOf = choiceOf(INCIDENT_STATE_VALUES);
 
 export enum IncidentOrderField {
   NUMBER = "NUMBER",
