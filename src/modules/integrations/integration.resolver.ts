@@ -60,7 +60,6 @@ export class IntegrationResolver {
   @Authorized("admin")
   @Mutation(() => Boolean, { description: "Deletes the integration and all its cached data." })
   async deleteIntegration(@Arg("id", () => ID) id: string) {
-    await this.integrationService.getOrFail(id);
     await this.syncService.cancel(id, "The integration was deleted");
     return this.integrationService.delete(id);
   }
