@@ -11,7 +11,7 @@ import {
   type RecordCursor,
   type ServiceNowClient,
 } from "../servicenow";
-import { isOpenSecond, resumeCursor } from "./live-edge";
+import { isOpenSecond, resumeCursor } from "./sync-resume";
 import type { SyncTableCounts } from "./sync-run.entity";
 import { SyncState } from "./sync-state.entity";
 import { SYNC_TABLES } from "./sync-tables";

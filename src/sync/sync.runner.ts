@@ -13,8 +13,8 @@ import {
   type ServiceNowClient,
 } from "../servicenow";
 import { AuditedDeletes } from "./audited-deletes";
-import { isOpenSecond, resumeCursor } from "./live-edge";
 import { RowUpserter } from "./row-upserter";
+import { isOpenSecond, resumeCursor } from "./sync-resume";
 import { SyncRun, type SyncTableCounts } from "./sync-run.entity";
 import { SyncMode } from "./sync-run.enums";
 import { SyncState } from "./sync-state.entity";

@@ -1,4 +1,4 @@
-import { isOpenSecond, resumeCursor } from "../../src/sync/live-edge";
+import { isOpenSecond, resumeCursor } from "../../src/sync/sync-resume";
 
 const at = (iso: string) => new Date(iso);
 
