@@ -108,6 +108,12 @@ describe("integration lifecycle", () => {
       "BAD_USER_INPUT",
     ],
     [{ syncIntervalMinutes: 1 }, "syncIntervalMinutes", "BAD_USER_INPUT"],
+    [{ syncIntervalMinutes: 2000 }, "syncIntervalMinutes", "BAD_USER_INPUT"],
+    [{ description: "d".repeat(2001) }, "description", "BAD_USER_INPUT"],
+    [{ tags: Array.from({ length: 21 }, (_v, i) => `t${i}`) }, "tags", "BAD_USER_INPUT"],
+    [{ contact: "c".repeat(321) }, "contact", "BAD_USER_INPUT"],
+    [{ expectedTransactionsPerDay: -1 }, "expectedTransactionsPerDay", "BAD_USER_INPUT"],
+    [{ defaultAssignmentGroup: "g".repeat(256) }, "defaultAssignmentGroup", "BAD_USER_INPUT"],
   ])("rejects %j with a code naming %s", async (override, field, code) => {
     const { status, body } = await create({
       ...basicInput(`bad ${field} ${Math.random()}`),

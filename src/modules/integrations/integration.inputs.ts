@@ -7,6 +7,44 @@ import { AuthMethod, Deployment } from "./integration.enums";
 export const SYNC_INTERVAL_MIN = 5;
 export const SYNC_INTERVAL_MAX = 24 * 60;
 
+/** Several property decorators as one, so Create and Update inputs share their rules. */
+function rules(...decorators: PropertyDecorator[]): () => PropertyDecorator {
+  return () => (target, property) => {
+    for (const decorator of decorators) {
+      decorator(target, property);
+    }
+  };
+}
+
+const DescriptionRules = rules(
+  IsOptional(),
+  MaxLength(2000, { message: "description must be at most 2000 characters" }),
+);
+const TagsRules = rules(IsOptional(), ArrayMaxSize(20, { message: "at most 20 tags" }));
+const ExcludedFieldsRules = rules(
+  IsOptional(),
+  ArrayMaxSize(20, { message: "at most 20 excludedFields entries" }),
+);
+const ContactRules = rules(
+  IsOptional(),
+  MaxLength(320, { message: "contact must be at most 320 characters" }),
+);
+const ExpectedTransactionsRules = rules(
+  IsOptional(),
+  Min(0, { message: "expectedTransactionsPerDay must be 0 or more" }),
+  Max(1_000_000_000, { message: "expectedTransactionsPerDay is implausibly large" }),
+);
+const DefaultAssignmentGroupRules = rules(
+  IsOptional(),
+  MaxLength(255, { message: "defaultAssignmentGroup must be at most 255 characters" }),
+);
+const SYNC_INTERVAL_MESSAGE = `syncIntervalMinutes must be ${SYNC_INTERVAL_MIN} to ${SYNC_INTERVAL_MAX}`;
+const SyncIntervalRules = rules(
+  IsOptional(),
+  Min(SYNC_INTERVAL_MIN, { message: SYNC_INTERVAL_MESSAGE }),
+  Max(SYNC_INTERVAL_MAX, { message: SYNC_INTERVAL_MESSAGE }),
+);
+
 @InputType()
 export class ExcludedFieldsInput {
   @Field({ description: "ServiceNow table: incident, change_request, sys_user, …" })
@@ -24,13 +62,11 @@ export class CreateIntegrationInput {
   name: string;
 
   @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(2000, { message: "description must be at most 2000 characters" })
+  @DescriptionRules()
   description?: string | null;
 
   @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(20, { message: "at most 20 tags" })
+  @TagsRules()
   tags?: string[] | null;
 
   @Field({ description: "e.g. https://acme.service-now.com" })
@@ -62,37 +98,26 @@ export class CreateIntegrationInput {
   awsSecretId?: string | null;
 
   @Field(() => [ExcludedFieldsInput], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(20, { message: "at most 20 excludedFields entries" })
+  @ExcludedFieldsRules()
   excludedFields?: ExcludedFieldsInput[] | null;
 
   @Field(() => GraphQLEmailAddress, { nullable: true })
   ownerEmail?: string | null;
 
   @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(320, { message: "contact must be at most 320 characters" })
+  @ContactRules()
   contact?: string | null;
 
   @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @Min(0, { message: "expectedTransactionsPerDay must be 0 or more" })
-  @Max(1_000_000_000, { message: "expectedTransactionsPerDay is implausibly large" })
+  @ExpectedTransactionsRules()
   expectedTransactionsPerDay?: number | null;
 
   @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(255, { message: "defaultAssignmentGroup must be at most 255 characters" })
+  @DefaultAssignmentGroupRules()
   defaultAssignmentGroup?: string | null;
 
   @Field(() => Int, { nullable: true, description: "Minutes between syncs (default 60)." })
-  @IsOptional()
-  @Min(SYNC_INTERVAL_MIN, {
-    message: `syncIntervalMinutes must be ${SYNC_INTERVAL_MIN} to ${SYNC_INTERVAL_MAX}`,
-  })
-  @Max(SYNC_INTERVAL_MAX, {
-    message: `syncIntervalMinutes must be ${SYNC_INTERVAL_MIN} to ${SYNC_INTERVAL_MAX}`,
-  })
+  @SyncIntervalRules()
   syncIntervalMinutes?: number | null;
 
   @Field(() => Boolean, { nullable: true, description: "Default true." })
@@ -106,13 +131,11 @@ export class UpdateIntegrationInput {
   name?: string | null;
 
   @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(2000, { message: "description must be at most 2000 characters" })
+  @DescriptionRules()
   description?: string | null;
 
   @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(20, { message: "at most 20 tags" })
+  @TagsRules()
   tags?: string[] | null;
 
   @Field(() => String, { nullable: true })
@@ -140,37 +163,26 @@ export class UpdateIntegrationInput {
   awsSecretId?: string | null;
 
   @Field(() => [ExcludedFieldsInput], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(20, { message: "at most 20 excludedFields entries" })
+  @ExcludedFieldsRules()
   excludedFields?: ExcludedFieldsInput[] | null;
 
   @Field(() => GraphQLEmailAddress, { nullable: true })
   ownerEmail?: string | null;
 
   @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(320, { message: "contact must be at most 320 characters" })
+  @ContactRules()
   contact?: string | null;
 
   @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @Min(0, { message: "expectedTransactionsPerDay must be 0 or more" })
-  @Max(1_000_000_000, { message: "expectedTransactionsPerDay is implausibly large" })
+  @ExpectedTransactionsRules()
   expectedTransactionsPerDay?: number | null;
 
   @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(255, { message: "defaultAssignmentGroup must be at most 255 characters" })
+  @DefaultAssignmentGroupRules()
   defaultAssignmentGroup?: string | null;
 
   @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @Min(SYNC_INTERVAL_MIN, {
-    message: `syncIntervalMinutes must be ${SYNC_INTERVAL_MIN} to ${SYNC_INTERVAL_MAX}`,
-  })
-  @Max(SYNC_INTERVAL_MAX, {
-    message: `syncIntervalMinutes must be ${SYNC_INTERVAL_MIN} to ${SYNC_INTERVAL_MAX}`,
-  })
+  @SyncIntervalRules()
   syncIntervalMinutes?: number | null;
 
   @Field(() => Boolean, { nullable: true })
