@@ -229,6 +229,10 @@ async function serve(options: GatewayOptions, dataSource: DataSource): Promise<G
   const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = `http://${host}:${address.port}`;
   logger.info({ url: `${url}/graphql` }, "gateway listening");
+  const reencrypted = await integrationService.reencryptSecrets();
+  if (reencrypted > 0) {
+    logger.info({ integrations: reencrypted }, "re-encrypted stored secrets under the current key");
+  }
   const abandoned = await syncService.recoverAbandonedRuns();
   if (abandoned > 0) {
     logger.warn({ runs: abandoned }, "marked sync runs of a stopped process as abandoned");

@@ -33,7 +33,7 @@ export function graphqlOf(gateway: TestGateway): GraphQLCall {
  */
 export async function startTestGatewayOn(
   database: DatabaseConfig,
-  options: { env?: Record<string, string> } = {},
+  options: { env?: Record<string, string>; secretBox?: SecretBox } = {},
 ): Promise<TestGateway> {
   const base = loadConfig({
     NODE_ENV: "test",
@@ -49,7 +49,7 @@ export async function startTestGatewayOn(
     config,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
     adminToken: ADMIN_TOKEN,
-    secretBox: new SecretBox(TEST_SECRET_KEY),
+    secretBox: options.secretBox ?? new SecretBox(TEST_SECRET_KEY),
     awsSecrets: null,
   });
   return {

@@ -94,6 +94,37 @@ export class IntegrationService {
       : this.secrets.decrypt(ciphertext, `${integrationId}:${column}`);
   }
 
+  /**
+   * Re-encrypts secrets written with a previous key (GATEWAY_SECRET_KEYS_PREVIOUS) under the
+   * current one, so the old key can be retired. Returns how many integrations changed.
+   */
+  async reencryptSecrets(): Promise<number> {
+    const columns = {
+      passwordCipher: "password",
+      clientSecretCipher: "clientSecret",
+      accessTokenCipher: "accessToken",
+      refreshTokenCipher: "refreshToken",
+    } as const satisfies Partial<Record<keyof Integration, SecretColumn>>;
+    let changed = 0;
+    for (const integration of await this.integrations.find()) {
+      const updates: Partial<Record<keyof typeof columns, string>> = {};
+      for (const [property, column] of Object.entries(columns) as Array<
+        [keyof typeof columns, SecretColumn]
+      >) {
+        const cipher = integration[property];
+        if (cipher !== null && this.secrets.needsRotation(cipher)) {
+          const plaintext = this.secrets.decrypt(cipher, `${integration.id}:${column}`);
+          updates[property] = this.encryptSecret(integration.id, column, plaintext);
+        }
+      }
+      if (Object.keys(updates).length > 0) {
+        await this.integrations.update({ id: integration.id }, updates);
+        changed += 1;
+      }
+    }
+    return changed;
+  }
+
   /** Builds a validated, unsaved integration from input (also used by testConnection). */
   build(input: CreateIntegrationInput): Integration {
     const integration = this.integrations.create({ id: randomUUID() });
