@@ -11,6 +11,8 @@ export interface Config {
   readonly publicUrl: string;
   readonly dataDir: string;
   readonly database: DatabaseConfig;
+  /** How long start-up waits for an unreachable database before giving up (0: one attempt). */
+  readonly databaseConnectTimeoutMs: number;
   readonly logLevel: string;
   /** Admin bearer token; null means "generate one into the data directory" (not in production). */
   readonly adminToken: string | null;
@@ -80,6 +82,15 @@ export function parseDatabaseUrl(raw: string | null, dataDir: string): DatabaseC
     return { kind: "sqlite", path: path.join(dataDir, "gateway.sqlite") };
   }
   if (/^postgres(ql)?:\/\//i.test(raw)) {
+    try {
+      new URL(raw);
+    } catch {
+      // Not echoed: the URL may hold a password.
+      throw new ConfigError(
+        "DATABASE_URL",
+        "is not a valid URL (expected postgres://user:password@host:5432/database; percent-encode special characters in the password)",
+      );
+    }
     return { kind: "postgres", url: raw };
   }
   const sqlitePath = raw.replace(/^(sqlite|file):(\/\/)?/i, "");
@@ -128,7 +139,8 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     dataDir,
     database: Object.freeze(parseDatabaseUrl(optional(env, "DATABASE_URL"), dataDir)),
-    logLevel: optional(env, "LOG_LEVEL") ?? (nodeEnv === "test" ? "silent" : "info"),
+    databaseConnectTimeoutMs: integer(env, "DATABASE_CONNECT_TIMEOUT_SECONDS", 60, 0, 3600) * 1000,
+    logLevel: logLevelOfEnvironment(env),
     adminToken,
     viewerTokens: Object.freeze(viewerTokens),
     secretKey: optional(env, "GATEWAY_SECRET_KEY"),
@@ -159,5 +171,15 @@ export function loadConfig(env: Env = process.env): Config {
 
 /** The database kind the process's configuration selects; entity column types depend on it. */
 export function databaseKindOfEnvironment(env: Env = process.env): DatabaseConfig["kind"] {
-  return parseDatabaseUrl(optional(env, "DATABASE_URL"), ".").kind;
+  // Kind only, never throwing: entity modules call this on import, before loadConfig can report
+  // a malformed DATABASE_URL properly.
+  return /^postgres(ql)?:\/\//i.test(optional(env, "DATABASE_URL") ?? "") ? "postgres" : "sqlite";
+}
+
+/**
+ * LOG_LEVEL as loadConfig reads it; also for the bootstrap's failure report, which needs it
+ * when the rest of the configuration is what failed.
+ */
+export function logLevelOfEnvironment(env: Env = process.env): string {
+  return optional(env, "LOG_LEVEL") ?? (env.NODE_ENV === "test" ? "silent" : "info");
 }
