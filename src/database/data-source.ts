@@ -2,7 +2,12 @@ import fs from "node:fs";
 import path from "node:path";
 
 import { Client } from "pg";
-import { DataSource, type DataSourceOptions, type Logger as TypeOrmLogger } from "typeorm";
+import {
+  DataSource,
+  type DataSourceOptions,
+  type Logger as TypeOrmLogger,
+  MigrationExecutor,
+} from "typeorm";
 
 import type { DatabaseConfig } from "../config/config";
 import { ENTITIES } from "./entities";
@@ -15,6 +20,31 @@ export interface DataSourceSettings {
   readonly synchronize?: boolean;
   readonly logger?: TypeOrmLogger;
   readonly schema?: string;
+  /**
+   * An idle pooled PostgreSQL connection died (server restart, network cut); the pool opens a
+   * new one on the next query. Without a handler TypeORM only tells its own logger.
+   */
+  readonly onPoolError?: (error: Error) => void;
+  /** How long one attempt to open a PostgreSQL connection may take. */
+  readonly connectTimeoutMs?: number;
+}
+
+/** Per-connection attempt: long enough for a busy server, short enough to retry a dead one. */
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+/** A migration failed for a reason other than the database going away. */
+export class MigrationError extends Error {
+  constructor(
+    /** The first migration still pending after the failure: the one that failed. */
+    readonly migration: string | null,
+    options: { readonly cause: unknown },
+  ) {
+    super(
+      `migration ${migration ?? "(unknown)"} failed: ${options.cause instanceof Error ? options.cause.message : String(options.cause)}`,
+      options,
+    );
+    this.name = "MigrationError";
+  }
 }
 
 export function dataSourceOptions(
@@ -36,6 +66,8 @@ export function dataSourceOptions(
       url: database.url,
       schema: settings.schema,
       migrations: POSTGRES_MIGRATIONS,
+      connectTimeoutMS: settings.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      ...(settings.onPoolError ? { poolErrorHandler: settings.onPoolError } : {}),
       extra: { max: 10 },
     };
   }
@@ -65,15 +97,18 @@ export async function openDataSource(
   const dataSource = new DataSource(dataSourceOptions(database, settings));
   // Replicas starting together on one PostgreSQL take turns: extension set-up and migrations
   // are not safe to run concurrently.
-  const release = database.kind === "postgres" ? await lockMigrations(database.url) : null;
+  const release =
+    database.kind === "postgres"
+      ? await lockMigrations(database.url, settings.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS)
+      : null;
   try {
     await dataSource.initialize();
     if (!settings.synchronize) {
-      await dataSource.runMigrations({ transaction: "each" });
+      await runMigrations(dataSource);
     }
   } catch (error) {
     if (dataSource.isInitialized) {
-      await dataSource.destroy();
+      await dataSource.destroy().catch(() => undefined);
     }
     throw error;
   } finally {
@@ -82,19 +117,38 @@ export async function openDataSource(
   return dataSource;
 }
 
+async function runMigrations(dataSource: DataSource): Promise<void> {
+  try {
+    await dataSource.runMigrations({ transaction: "each" });
+  } catch (error) {
+    // Each migration commits on its own, so the first one still pending is the one that failed.
+    const pending = await new MigrationExecutor(dataSource).getPendingMigrations().catch(() => []);
+    throw new MigrationError(pending[0]?.name ?? null, { cause: error });
+  }
+}
+
 /** An arbitrary constant naming this application's migration lock. */
 const MIGRATION_LOCK_KEY = 734_201_913;
 
 /** A session-level advisory lock on its own connection, held until the returned release. */
-async function lockMigrations(url: string): Promise<() => Promise<void>> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+async function lockMigrations(url: string, timeoutMs: number): Promise<() => Promise<void>> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+  // A connection that dies while held must not crash the process; the query in flight fails.
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw error;
+  }
   return async () => {
     try {
       await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]);
+    } catch {
+      // The session is gone, and its lock with it.
     } finally {
-      await client.end();
+      await client.end().catch(() => undefined);
     }
   };
 }
