@@ -5,6 +5,7 @@ import { ArgumentValidationError } from "type-graphql";
 
 import { GatewayError } from "../common/gateway.error";
 import type { Logger } from "../logging/logger";
+import { formatDatabaseUnavailable } from "./service-unavailable";
 
 function firstConstraint(
   errors: readonly ValidationError[],
@@ -112,6 +113,10 @@ export function createErrorFormatter(logger: Logger, includeStacktrace: boolean)
       return includeStacktrace
         ? formatted
         : { ...formatted, extensions: { ...formatted.extensions, stacktrace: undefined } };
+    }
+    const unavailable = formatDatabaseUnavailable(original, base, logger);
+    if (unavailable) {
+      return unavailable;
     }
     logger.error({ err: original, path: formatted.path }, "unexpected error while resolving");
     return {
