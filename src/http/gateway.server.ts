@@ -10,20 +10,27 @@ import {
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { expressMiddleware } from "@as-integrations/express5";
-import express from "express";
+import express, { type Request, type Response, Router } from "express";
 import { GraphQLError } from "graphql";
 import { pinoHttp } from "pino-http";
 import type { DataSource, Logger as TypeOrmLogger } from "typeorm";
 
 import { AccessTokens, bearerToken } from "../auth/access-tokens";
 import type { Config } from "../config/config";
-import { openDataSource } from "../database/data-source";
+import { connectDatabase } from "../database/database-connect";
+import { locationOf } from "../database/database-errors";
 import type { GraphQLContext } from "../graphql/context.type";
 import { costLimitPlugin } from "../graphql/cost-limit.plugin";
 import { depthLimitRule } from "../graphql/depth-limit.rule";
 import { createErrorFormatter } from "../graphql/format-error";
 import { createLoaders } from "../graphql/loaders";
 import { buildGatewaySchema, ResolverContainer } from "../graphql/schema";
+import {
+  DATABASE_UNAVAILABLE_MESSAGE,
+  RETRY_AFTER_SECONDS,
+  SERVICE_UNAVAILABLE,
+  serviceUnavailablePlugin,
+} from "../graphql/service-unavailable";
 import type { Logger } from "../logging/logger";
 import { ChangeRequestResolver } from "../modules/change-requests/change-request.resolver";
 import { ChangeRequestService } from "../modules/change-requests/change-request.service";
@@ -37,14 +44,15 @@ import { PreflightService } from "../modules/integrations/preflight/preflight.se
 import { UserResolver } from "../modules/users/user.resolver";
 import { UserService } from "../modules/users/user.service";
 import type { AwsSecretsSource } from "../secrets/aws-secrets.source";
-import type { SecretBox } from "../secrets/secret-box";
+import { type SecretBox, SecretBoxError } from "../secrets/secret-box";
+import { StartupError, StartupErrorCode } from "../startup/startup.error";
 import { SyncRunner } from "../sync/sync.runner";
 import { SyncScheduler } from "../sync/sync.scheduler";
 import { SyncService } from "../sync/sync.service";
 import { SyncLeaseRepository } from "../sync/sync-lease.repository";
 import { SyncRunResolver } from "../sync/sync-run.resolver";
 import { SyncRunService } from "../sync/sync-run.service";
-import { healthRoutes } from "./health.routes";
+import { healthRoutes, type ReadinessProbe } from "./health.routes";
 import { GatewayMetrics } from "./metrics";
 import { oauthCallbackRoutes } from "./oauth-callback.routes";
 
@@ -59,6 +67,10 @@ export interface GatewayOptions {
   readonly synchronize?: boolean;
   /** Tests only: observe SQL statements. */
   readonly sqlLogger?: TypeOrmLogger;
+  /** The level of one-line-per-request logs (default info; the demo keeps them at debug). */
+  readonly requestLogLevel?: "info" | "debug";
+  /** Aborting it while start-up waits for the database ends the wait (StartupAbortedError). */
+  readonly signal?: AbortSignal;
 }
 
 export interface Gateway {
@@ -73,25 +85,133 @@ export interface Gateway {
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
 
+/**
+ * Listens first, then opens the database (waiting for it up to DATABASE_CONNECT_TIMEOUT_SECONDS),
+ * then mounts GraphQL and starts the scheduler; resolves once it serves. While it waits,
+ * /healthz answers, /readyz says 503 and /graphql answers SERVICE_UNAVAILABLE, so an
+ * orchestrator sees a live process that is not ready rather than a crash loop.
+ */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger } = options;
-  const dataSource = await openDataSource(config.database, {
-    synchronize: options.synchronize,
-    logger: options.sqlLogger,
-  });
-  logger.debug({ database: config.database.kind }, "database ready");
+  const metrics = new GatewayMetrics();
+  const app = express();
+  app.disable("x-powered-by");
+  const httpServer = http.createServer(app);
+  let dataSource: DataSource | null = null;
+  let serving = false;
+  // Filled in once the database is open; until then the gate below answers for it.
+  const databaseRoutes = Router();
+
+  app.use(
+    pinoHttp({
+      logger,
+      useLevel: options.requestLogLevel ?? "info",
+      genReqId: (req, res) => {
+        const incoming = req.headers["x-request-id"];
+        const id =
+          typeof incoming === "string" && REQUEST_ID_PATTERN.test(incoming)
+            ? incoming
+            : randomUUID();
+        res.setHeader("x-request-id", id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" },
+    }),
+  );
+  // The scheduler's probe joins once it exists.
+  const probes: ReadinessProbe[] = [
+    {
+      name: "database",
+      check: async () => {
+        if (dataSource === null || !serving) {
+          return false;
+        }
+        await dataSource.query("SELECT 1");
+        return true;
+      },
+    },
+  ];
+  app.use(healthRoutes(() => probes));
+  app.use(metrics.routes());
+  app.use((req, res, next) => (serving ? next() : answerStarting(req, res)));
+  app.use(databaseRoutes);
+
+  const url = await listen(httpServer, config);
+  logger.info({ url: `${url}/graphql` }, "gateway listening; opening the database");
   try {
-    return await serve(options, dataSource);
+    dataSource = await connectDatabase(config.database, {
+      timeoutMs: config.databaseConnectTimeoutMs,
+      log: logger,
+      signal: options.signal,
+      synchronize: options.synchronize,
+      logger: options.sqlLogger,
+      onPoolError: (error) =>
+        logger.warn(
+          { reason: error.message },
+          "lost a database connection; the pool opens a new one on the next query",
+        ),
+    });
   } catch (error) {
-    await dataSource.destroy();
+    await closeServer(httpServer);
+    throw error;
+  }
+  logger.info({ database: locationOf(config.database).address }, "database ready");
+  let core: ServingCore | null = null;
+  try {
+    core = await serve(options, dataSource, { httpServer, metrics, routes: databaseRoutes });
+    const { scheduler } = core;
+    if (scheduler) {
+      probes.push({ name: "scheduler", check: () => scheduler.healthy() });
+    }
+    serving = true;
+    await core.afterStart();
+    logger.info({ url: `${url}/graphql` }, "gateway ready");
+    const open = dataSource;
+    const started = core;
+    let stopping: Promise<void> | null = null;
+    return {
+      url,
+      graphqlUrl: `${url}/graphql`,
+      dataSource: open,
+      httpServer,
+      syncService: started.syncService,
+      stop() {
+        stopping ??= (async () => {
+          // No new runs, current runs stop between pages (committed pages stay), then HTTP drains.
+          await started.scheduler?.stop();
+          await started.syncService.stop();
+          await started.apollo.stop();
+          await open.destroy();
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    serving = false;
+    // Apollo's drain plugin closes the HTTP server once Apollo has started.
+    await (core ? core.apollo.stop() : closeServer(httpServer)).catch(() => undefined);
+    await dataSource.destroy().catch(() => undefined);
     throw error;
   }
 }
 
-async function serve(options: GatewayOptions, dataSource: DataSource): Promise<Gateway> {
+interface ServingCore {
+  readonly apollo: ApolloServer<GraphQLContext>;
+  readonly syncService: SyncService;
+  readonly scheduler: SyncScheduler | null;
+  /** Start-up housekeeping that needs the database, then the scheduler. */
+  afterStart(): Promise<void>;
+}
+
+/** Builds the services and GraphQL on an open database and mounts them on `routes`. */
+async function serve(
+  options: GatewayOptions,
+  dataSource: DataSource,
+  mount: { httpServer: http.Server; metrics: GatewayMetrics; routes: Router },
+): Promise<ServingCore> {
   const { config, logger } = options;
+  const { httpServer, metrics, routes } = mount;
   const production = config.env === "production";
-  const metrics = new GatewayMetrics();
   const integrationService = new IntegrationService(
     dataSource,
     config.publicUrl,
@@ -150,9 +270,6 @@ async function serve(options: GatewayOptions, dataSource: DataSource): Promise<G
   const schema = await buildGatewaySchema(container);
   const tokens = new AccessTokens(options.adminToken, config.viewerTokens);
 
-  const app = express();
-  app.disable("x-powered-by");
-  const httpServer = http.createServer(app);
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     csrfPrevention: true,
@@ -166,6 +283,7 @@ async function serve(options: GatewayOptions, dataSource: DataSource): Promise<G
       ApolloServerPluginCacheControlDisabled(),
       metrics.apolloPlugin(),
       costLimitPlugin(config.graphql.maxCost),
+      serviceUnavailablePlugin(),
       production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
@@ -173,30 +291,8 @@ async function serve(options: GatewayOptions, dataSource: DataSource): Promise<G
   });
   await apollo.start();
 
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers["x-request-id"];
-        const id =
-          typeof incoming === "string" && REQUEST_ID_PATTERN.test(incoming)
-            ? incoming
-            : randomUUID();
-        res.setHeader("x-request-id", id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" },
-    }),
-  );
-  app.use(
-    healthRoutes(
-      dataSource,
-      scheduler ? [{ name: "scheduler", check: () => scheduler.healthy() }] : [],
-    ),
-  );
-  app.use(metrics.routes());
-  app.use(oauthCallbackRoutes(connectionService, logger));
-  app.use(
+  routes.use(oauthCallbackRoutes(connectionService, logger));
+  routes.use(
     "/graphql",
     express.json({ limit: "1mb" }),
     expressMiddleware(apollo, {
@@ -221,40 +317,93 @@ async function serve(options: GatewayOptions, dataSource: DataSource): Promise<G
     }),
   );
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
-    httpServer.listen(config.port, config.host, () => resolve());
-  });
-  const address = httpServer.address() as AddressInfo;
-  const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
-  const url = `http://${host}:${address.port}`;
-  logger.info({ url: `${url}/graphql` }, "gateway listening");
-  const reencrypted = await integrationService.reencryptSecrets();
-  if (reencrypted > 0) {
-    logger.info({ integrations: reencrypted }, "re-encrypted stored secrets under the current key");
-  }
-  const abandoned = await syncService.recoverAbandonedRuns();
-  if (abandoned > 0) {
-    logger.warn({ runs: abandoned }, "marked sync runs of a stopped process as abandoned");
-  }
-  scheduler?.start();
-
-  let stopping: Promise<void> | null = null;
   return {
-    url,
-    graphqlUrl: `${url}/graphql`,
-    dataSource,
-    httpServer,
+    apollo,
     syncService,
-    stop() {
-      stopping ??= (async () => {
-        // No new runs, current runs stop between pages (committed pages stay), then HTTP drains.
-        await scheduler?.stop();
-        await syncService.stop();
-        await apollo.stop();
-        await dataSource.destroy();
-      })();
-      return stopping;
+    scheduler,
+    async afterStart() {
+      let reencrypted: number;
+      try {
+        reencrypted = await integrationService.reencryptSecrets();
+      } catch (error) {
+        if (error instanceof SecretBoxError) {
+          throw new StartupError(
+            StartupErrorCode.SECRET_KEY_UNKNOWN,
+            "stored integrations",
+            error.message,
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+      if (reencrypted > 0) {
+        logger.info(
+          { integrations: reencrypted },
+          "re-encrypted stored secrets under the current key",
+        );
+      }
+      const abandoned = await syncService.recoverAbandonedRuns();
+      if (abandoned > 0) {
+        logger.warn({ runs: abandoned }, "marked sync runs of a stopped process as abandoned");
+      }
+      scheduler?.start();
     },
   };
+}
+
+/** The answer for everything but health and metrics until the database is open. */
+function answerStarting(req: Request, res: Response): void {
+  res.status(503).setHeader("retry-after", String(RETRY_AFTER_SECONDS));
+  if (req.path === "/graphql") {
+    res.json({
+      errors: [
+        { message: DATABASE_UNAVAILABLE_MESSAGE, extensions: { code: SERVICE_UNAVAILABLE } },
+      ],
+    });
+    return;
+  }
+  res.type("text/plain").send("The gateway is starting: its database is not open yet.\n");
+}
+
+/** Listens on HOST:PORT; a refusal is a StartupError naming the address and the cause. */
+async function listen(httpServer: http.Server, config: Config): Promise<string> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once("error", reject);
+      httpServer.listen(config.port, config.host, () => {
+        httpServer.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    throw listenError(error, `${config.host}:${config.port}`);
+  }
+  const address = httpServer.address() as AddressInfo;
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+  return `http://${host}:${address.port}`;
+}
+
+function listenError(error: unknown, where: string): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case "EADDRINUSE":
+      return StartupError.ofSystemError(StartupErrorCode.PORT_IN_USE, where, error);
+    case "EACCES":
+    case "EPERM":
+      return StartupError.ofSystemError(StartupErrorCode.PORT_NOT_PERMITTED, where, error);
+    case "EADDRNOTAVAIL":
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return StartupError.ofSystemError(StartupErrorCode.HOST_NOT_AVAILABLE, where, error);
+    default:
+      return error;
+  }
+}
+
+async function closeServer(httpServer: http.Server): Promise<void> {
+  if (!httpServer.listening) {
+    return;
+  }
+  httpServer.closeAllConnections();
+  await new Promise<void>((resolve) => httpServer.close(() => resolve()));
 }

@@ -23,7 +23,7 @@ describe("health endpoints", () => {
     expect(await response.json()).toEqual({ status: "ready", checks: { database: "ok" } });
   });
 
-  it("returns 503 from /readyz while the database is unusable, and 200 once it is back", async () => {
+  it("returns 503 from /readyz and SERVICE_UNAVAILABLE while the database is unusable, and 200 once it is back", async () => {
     const { dataSource } = gateway.gateway;
     await dataSource.destroy();
     try {
@@ -35,6 +35,12 @@ describe("health endpoints", () => {
       });
       const live = await fetch(`${gateway.gateway.url}/healthz`);
       expect(live.status).toBe(200);
+      // A query meanwhile is not an internal error: the service is unavailable, try later.
+      const query = await gateway.graphql("{ integrations { id } }");
+      expect(query.status).toBe(503);
+      expect(query.body.errors?.map((error) => error.extensions?.code)).toEqual([
+        "SERVICE_UNAVAILABLE",
+      ]);
     } finally {
       await dataSource.initialize();
     }

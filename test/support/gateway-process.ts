@@ -30,6 +30,8 @@ export interface GatewayProcess {
   ): Promise<GraphQLBody<T>>;
   /** stdout and stderr so far (the tail), for failure messages. */
   output(): string;
+  /** stderr alone so far (the tail): where the bootstrap reports a failed start. */
+  stderr(): string;
   /** Sends the signal (SIGKILL by default) and waits for the exit. */
   kill(signal?: NodeJS.Signals): Promise<GatewayExit>;
 }
@@ -50,16 +52,31 @@ export function databaseUrlOf(database: DatabaseConfig): string {
   return database.kind === "sqlite" ? database.path : database.url;
 }
 
-/**
- * Spawns a gateway on `database` and waits until /healthz answers (migrations are applied
- * before the server listens). Rejects with the child's output when it exits first or is slow.
- */
-export async function startGatewayProcess(options: {
+export interface GatewayProcessOptions {
   readonly database: DatabaseConfig;
   readonly dataDir: string;
   readonly env?: Readonly<Record<string, string>>;
-  readonly readyTimeoutMs?: number;
-}): Promise<GatewayProcess> {
+}
+
+/**
+ * Spawns a gateway on `database` and waits until /readyz answers 200 (the database open and
+ * migrated). Rejects with the child's output when it exits first or is slow.
+ */
+export async function startGatewayProcess(
+  options: GatewayProcessOptions & { readonly readyTimeoutMs?: number },
+): Promise<GatewayProcess> {
+  const handle = await spawnGatewayProcess(options);
+  try {
+    await waitUntilReady(handle, options.readyTimeoutMs ?? 30_000);
+  } catch (error) {
+    await handle.kill("SIGKILL");
+    throw error;
+  }
+  return handle;
+}
+
+/** Spawns a gateway and returns at once: for tests of how it starts, or fails to. */
+export async function spawnGatewayProcess(options: GatewayProcessOptions): Promise<GatewayProcess> {
   const port = await freePort();
   const inherited = Object.fromEntries(
     ["PATH", "HOME", "TMPDIR", "LANG"]
@@ -86,14 +103,9 @@ export async function startGatewayProcess(options: {
       ...options.env,
     },
   });
-  const handle = wrap(child, port);
-  try {
-    await waitUntilReady(handle, options.readyTimeoutMs ?? 30_000);
-  } catch (error) {
-    await handle.kill("SIGKILL");
-    throw error;
-  }
-  return handle;
+  // A test that sets PORT itself (a port in use, say) talks to that one.
+  const chosen = Number.parseInt(options.env?.PORT ?? "", 10);
+  return wrap(child, Number.isInteger(chosen) ? chosen : port);
 }
 
 /** Kills (SIGKILL) every child this module started that is still running. */
@@ -103,11 +115,15 @@ export async function killGatewayProcesses(): Promise<void> {
 
 function wrap(child: ChildProcess, port: number): GatewayProcess {
   let output = "";
+  let stderr = "";
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString("utf8")).slice(-OUTPUT_LIMIT);
   };
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString("utf8")).slice(-OUTPUT_LIMIT);
+  });
   const exited = new Promise<GatewayExit>((resolve) => {
     child.once("exit", (code, signal) => resolve({ code, signal }));
   });
@@ -132,6 +148,7 @@ function wrap(child: ChildProcess, port: number): GatewayProcess {
       }
     },
     output: () => output,
+    stderr: () => stderr,
     async kill(signal: NodeJS.Signals = "SIGKILL") {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill(signal);
@@ -159,7 +176,8 @@ async function waitUntilReady(gateway: GatewayProcess, timeoutMs: number): Promi
       );
     }
     try {
-      const response = await fetch(`${gateway.url}/healthz`, {
+      // /healthz answers while the gateway still waits for its database; /readyz once it is open.
+      const response = await fetch(`${gateway.url}/readyz`, {
         signal: AbortSignal.timeout(1000),
       });
       if (response.ok) {
