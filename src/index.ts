@@ -1,14 +1,21 @@
 import "reflect-metadata";
 
 import { resolveAdminToken } from "./auth/access-tokens";
-import { ConfigError, loadConfig } from "./config/config";
-import { startGateway } from "./http/gateway.server";
+import { type Config, loadConfig, logLevelOfEnvironment } from "./config/config";
+import { locationOf } from "./database/database-errors";
+import { type Gateway, startGateway } from "./http/gateway.server";
 import { createLogger } from "./logging/logger";
 import { loadSecretBox } from "./secrets/secret-key.file";
+import { StartupAbortedError } from "./startup/startup.error";
+import { describeStartupFailure } from "./startup/startup-failure";
 
-/** Bootstrap: config → database (migrations) → schema → HTTP server; SIGTERM drains. */
+/** Set once the configuration is read, so a failure report can mask its secrets. */
+let loadedConfig: Config | null = null;
+
+/** Bootstrap: config → HTTP server → database (waited for, migrations) → schema; SIGTERM drains. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  loadedConfig = config;
   const logger = createLogger(config.logLevel);
   const admin = resolveAdminToken(config.adminToken, config.dataDir);
   const secrets = loadSecretBox(config);
@@ -18,12 +25,50 @@ async function main(): Promise<void> {
       "generated a secret key for stored credentials; back it up or set GATEWAY_SECRET_KEY",
     );
   }
-  const gateway = await startGateway({
+  if (secrets.exposedFile) {
+    logger.warn(
+      { file: secrets.exposedFile },
+      "the secret key file is readable by other users; chmod 600 it",
+    );
+  }
+
+  // Signals are handled from the start: a SIGTERM while waiting for the database ends the wait.
+  const starting = new AbortController();
+  let gateway: Gateway | null = null;
+  let shuttingDown = false;
+  const shutdown = (signal: string) => {
+    if (shuttingDown) {
+      return;
+    }
+    shuttingDown = true;
+    logger.info({ signal }, "shutting down");
+    if (gateway === null) {
+      starting.abort();
+      return;
+    }
+    gateway.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+
+  gateway = await startGateway({
     config,
     logger,
     adminToken: admin.token,
     secretBox: secrets.box,
+    signal: starting.signal,
   });
+  if (shuttingDown) {
+    // The signal came after the database was open but before serving began.
+    await gateway.stop();
+    process.exit(0);
+  }
 
   if (admin.generated) {
     // Printed once, on the start that created it; it lives in the data directory (0600).
@@ -38,29 +83,33 @@ async function main(): Promise<void> {
       ].join("\n"),
     );
   }
+}
 
-  let shuttingDown = false;
-  const shutdown = (signal: string) => {
-    if (shuttingDown) {
-      return;
-    }
-    shuttingDown = true;
-    logger.info({ signal }, "shutting down");
-    gateway.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, "shutdown failed");
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
-  process.on("SIGINT", () => shutdown("SIGINT"));
+/** Values a failure report must never show, even quoted inside an unexpected error. */
+function secretsOf(config: Config | null): string[] {
+  if (config === null) {
+    return [];
+  }
+  return [
+    locationOf(config.database).password,
+    config.adminToken,
+    config.secretKey,
+    ...config.previousSecretKeys,
+    ...config.viewerTokens,
+  ].filter((value): value is string => value !== null);
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? `Configuration error: ${error.message}` : error;
+  if (error instanceof StartupAbortedError) {
+    process.exit(0);
+  }
+  // One line that says what failed, where and what to do; the stack only when asked for.
+  const failure = describeStartupFailure(error, secretsOf(loadedConfig));
   // eslint-disable-next-line no-console
-  console.error(message);
+  console.error(failure.line);
+  if (["debug", "trace"].includes(loadedConfig?.logLevel ?? logLevelOfEnvironment())) {
+    // eslint-disable-next-line no-console
+    console.error(failure.stack);
+  }
   process.exit(1);
 });

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 import type { Role } from "../graphql/context.type";
+import { StartupError, StartupErrorCode } from "../startup/startup.error";
 
 const digest = (token: string): Buffer => createHash("sha256").update(token, "utf8").digest();
 
@@ -55,15 +56,19 @@ export function resolveAdminToken(configured: string | null, dataDir: string): A
     return { token: configured, generated: false, file: null };
   }
   const file = path.join(dataDir, "admin-token");
-  if (fs.existsSync(file)) {
-    const token = fs.readFileSync(file, "utf8").trim();
-    if (token.length >= 16) {
-      return { token, generated: false, file };
+  try {
+    if (fs.existsSync(file)) {
+      const token = fs.readFileSync(file, "utf8").trim();
+      if (token.length >= 16) {
+        return { token, generated: false, file };
+      }
     }
+    fs.mkdirSync(dataDir, { recursive: true });
+    const token = randomBytes(32).toString("base64url");
+    fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
+    fs.chmodSync(file, 0o600);
+    return { token, generated: true, file };
+  } catch (error) {
+    throw StartupError.ofSystemError(StartupErrorCode.DATA_DIR_UNUSABLE, file, error);
   }
-  fs.mkdirSync(dataDir, { recursive: true });
-  const token = randomBytes(32).toString("base64url");
-  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  fs.chmodSync(file, 0o600);
-  return { token, generated: true, file };
 }
