@@ -25,6 +25,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
     };
   }
+  return createPostgresTestDatabase(base.url);
+}
+
+/** A fresh schema on the PostgreSQL at `baseUrl`, selected through `search_path`. */
+export async function createPostgresTestDatabase(baseUrl: string): Promise<TestDatabase> {
+  const base = { url: baseUrl };
   const schema = `test_${randomBytes(6).toString("hex")}`;
   const admin = new Client({ connectionString: base.url });
   await admin.connect();
