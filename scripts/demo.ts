@@ -1,6 +1,9 @@
 import "reflect-metadata";
 
 import fs from "node:fs";
+import path from "node:path";
+
+import { pino } from "pino";
 
 import { resolveAdminToken } from "../src/auth/access-tokens";
 import { loadConfig } from "../src/config/config";
@@ -8,12 +11,14 @@ import { startGateway } from "../src/http/gateway.server";
 import { createLogger } from "../src/logging/logger";
 import { loadSecretBox } from "../src/secrets/secret-key.file";
 import { createSimulator } from "../src/simulator";
+import { describeStartupFailure } from "../src/startup/startup-failure";
 
 /**
  * `npm run demo`: the built-in ServiceNow simulator with generated data, the gateway on SQLite
  * (data/demo, fresh each time), a demo integration created, validated and synced through the
  * GraphQL API, and the scheduler running — the whole product without a ServiceNow instance.
- * DEMO_INCIDENTS sets the size (default 5000).
+ * DEMO_INCIDENTS sets the size (default 5000). The terminal shows progress, warnings and the
+ * summary; the logs go to data/demo/gateway.log (request lines only with LOG_LEVEL=debug).
  */
 const DEMO_USER = "svc.gateway";
 const DEMO_PASSWORD = "demo-password-not-secret";
@@ -21,14 +26,26 @@ const DEMO_PASSWORD = "demo-password-not-secret";
 async function main(): Promise<void> {
   const config = loadConfig();
   if (config.database.kind !== "sqlite") {
-    throw new Error("npm run demo runs on SQLite; unset DATABASE_URL");
+    throw new Error("npm run demo runs on SQLite: unset DATABASE_URL");
   }
   fs.rmSync(config.database.path, { force: true });
   for (const suffix of ["-wal", "-shm"]) {
     fs.rmSync(`${config.database.path}${suffix}`, { force: true });
   }
-  const logger = createLogger(config.logLevel);
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const logFile = path.join(config.dataDir, "gateway.log");
+  fs.rmSync(logFile, { force: true });
+  // A person reads the terminal: warnings there, everything else in the file it names.
+  const logger = createLogger(
+    config.logLevel,
+    pino.multistream([
+      { level: "warn", stream: process.stdout },
+      { level: config.logLevel, stream: pino.destination({ dest: logFile, sync: true }) },
+    ]),
+  );
   const incidents = Number(process.env.DEMO_INCIDENTS ?? "5000");
+  const say = (line: string) => process.stdout.write(`  ${line}\n`);
+  say(`Generating ${incidents} simulated incidents and starting the ServiceNow simulator…`);
 
   const simulator = createSimulator({ logger: logger.child({ component: "simulator" }) });
   simulator.addUser({
@@ -54,7 +71,9 @@ async function main(): Promise<void> {
     logger,
     adminToken: admin.token,
     secretBox: loadSecretBox(config).box,
+    requestLogLevel: "debug",
   });
+  say(`Gateway on ${gateway.graphqlUrl}; creating, validating and syncing a demo integration…`);
   const graphql = async <T>(query: string, variables: Record<string, unknown>): Promise<T> => {
     const response = await fetch(gateway.graphqlUrl, {
       method: "POST",
@@ -164,6 +183,7 @@ async function main(): Promise<void> {
       `  Admin token:     ${admin.token}`,
       `  (Sandbox: Connection settings > Headers > Authorization: Bearer <token>)`,
       `  Simulator:       ${simulatorUrl} (user ${DEMO_USER})`,
+      `  Logs:            ${path.relative(process.cwd(), logFile)} (LOG_LEVEL=debug adds one line per request)`,
       "",
       "  Try:",
       example
@@ -187,6 +207,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(describeStartupFailure(error).line);
   process.exit(1);
 });

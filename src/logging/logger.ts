@@ -1,4 +1,4 @@
-import { type Logger, pino } from "pino";
+import { type DestinationStream, type Logger, pino } from "pino";
 
 export type { Logger };
 
@@ -6,8 +6,8 @@ export type { Logger };
  * The process-wide root logger. Children carry context (integration, table, run id).
  * Secrets are redacted by path as a second line of defence; they should never be logged at all.
  */
-export function createLogger(level: string): Logger {
-  return pino({
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = {
     level,
     base: { service: "servicenow-gateway" },
     redact: {
@@ -25,5 +25,7 @@ export function createLogger(level: string): Logger {
       ],
       censor: "[redacted]",
     },
-  });
+  };
+  // Without a destination pino writes to stdout.
+  return destination ? pino(options, destination) : pino(options);
 }
