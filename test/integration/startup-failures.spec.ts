@@ -321,6 +321,22 @@ describe("a start-up that fails says what, where and what to do, in one line", (
     expect(output).not.toContain(DB_PASSWORD);
   });
 
+  it("ends the wait for the database on SIGTERM, with exit code 0", async () => {
+    const port = await freePort();
+    const child = await spawnGatewayProcess({
+      database: { kind: "postgres", url: `postgres://gw@127.0.0.1:${port}/gateway` },
+      dataDir: freshDir(),
+      env: { DATABASE_CONNECT_TIMEOUT_SECONDS: "600" },
+    });
+    const deadline = Date.now() + 20_000;
+    while (!child.output().includes("database not reachable yet") && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(child.output()).toContain("database not reachable yet");
+    expect(await child.kill("SIGTERM")).toEqual({ code: 0, signal: null });
+    expect(child.stderr()).toBe("");
+  });
+
   it("adds the stack trace with LOG_LEVEL=debug", async () => {
     const dir = freshDir();
     const { exit, stderr } = await runToExit({ env: { HOST: "192.0.2.1" } }, dir, {

@@ -114,6 +114,24 @@ describe("loadConfig", () => {
     expect(() => parseDatabaseUrl("sqlite://", "/data")).toThrow(ConfigError);
   });
 
+  it("rejects a postgres DATABASE_URL that is not a URL without echoing it (passwords)", () => {
+    const error = configErrorOf({ DATABASE_URL: "postgres://gw:pa55-word@[db/x" });
+    expect(error.variable).toBe("DATABASE_URL");
+    expect(error.message).not.toContain("pa55-word");
+    // The kind is still decided (entity column types need it before loadConfig runs).
+    expect(databaseKindOfEnvironment({ DATABASE_URL: "postgres://gw:pa55-word@[db/x" })).toBe(
+      "postgres",
+    );
+  });
+
+  it("waits 60 s for the database by default; DATABASE_CONNECT_TIMEOUT_SECONDS sets it", () => {
+    expect(loadConfig({}).databaseConnectTimeoutMs).toBe(60_000);
+    expect(loadConfig({ DATABASE_CONNECT_TIMEOUT_SECONDS: "0" }).databaseConnectTimeoutMs).toBe(0);
+    expect(configErrorOf({ DATABASE_CONNECT_TIMEOUT_SECONDS: "soon" }).variable).toBe(
+      "DATABASE_CONNECT_TIMEOUT_SECONDS",
+    );
+  });
+
   it.each(["abc", "70000", "-1", "1.5", "4000x"])("rejects PORT=%s naming the variable", (port) => {
     const error = configErrorOf({ PORT: port });
     expect(error.variable).toBe("PORT");
