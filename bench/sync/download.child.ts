@@ -46,7 +46,7 @@ runChild(async () => {
             fields,
             cursorField: table.spec.cursorField,
             timeZone: "UTC",
-            scope: table.scope?.(),
+            scope: table.scope?.(() => new Set()) ?? undefined,
             pageSize: PAGE_SIZE,
             displayValue: "all",
           })) {
@@ -55,7 +55,7 @@ runChild(async () => {
           }
           for await (const page of pageSysIds(client, {
             table: table.spec.name,
-            scope: table.scope?.(),
+            scope: table.scope?.(() => new Set()) ?? undefined,
             pageSize: Math.max(PAGE_SIZE, 1000),
           })) {
             requests += page.sysIds.length > 0 ? 1 : 0;

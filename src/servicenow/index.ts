@@ -88,6 +88,7 @@ export {
 export { fetchTableFields } from "./servicenow-fields.reader";
 export { describeNetworkError, findNetworkCode } from "./servicenow-response.translator";
 export {
+  isJournalField,
   isServiceNowTableName,
   SERVICENOW_TABLE_NAMES,
   SERVICENOW_TABLES,

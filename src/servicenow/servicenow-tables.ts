@@ -27,7 +27,15 @@ export interface ServiceNowTableSpec {
   readonly requiredFields: readonly string[];
   /** Tables this one extends: their fields are defined in sys_dictionary under their names. */
   readonly parentTables?: readonly string[];
+  /**
+   * Journal fields of the record (comments, work notes): their entries live in
+   * `sys_journal_field`, never in the record's own row. Excluding one keeps its entries out.
+   */
+  readonly journalFields?: readonly string[];
 }
+
+/** The journal fields whose entries the gateway serves as `updates`. */
+const JOURNAL_FIELDS = ["comments", "work_notes"] as const;
 
 const TIMESTAMPS = ["sys_id", "sys_created_on", "sys_updated_on"] as const;
 
@@ -118,6 +126,7 @@ export const SERVICENOW_TABLES: Readonly<Record<ServiceNowTableName, ServiceNowT
     cursorField: "sys_updated_on",
     requiredFields: [...TIMESTAMPS, "number"],
     parentTables: ["task"],
+    journalFields: JOURNAL_FIELDS,
   },
   change_request: {
     name: "change_request",
@@ -158,6 +167,7 @@ export const SERVICENOW_TABLES: Readonly<Record<ServiceNowTableName, ServiceNowT
     cursorField: "sys_updated_on",
     requiredFields: [...TIMESTAMPS, "number"],
     parentTables: ["task"],
+    journalFields: JOURNAL_FIELDS,
   },
   sysapproval_approver: {
     name: "sysapproval_approver",
@@ -195,4 +205,11 @@ export const SERVICENOW_TABLES: Readonly<Record<ServiceNowTableName, ServiceNowT
 
 export function isServiceNowTableName(name: string): name is ServiceNowTableName {
   return (SERVICENOW_TABLE_NAMES as readonly string[]).includes(name);
+}
+
+/** Whether `field` is a journal field of `table` (its entries are `sys_journal_field` rows). */
+export function isJournalField(table: string, field: string): boolean {
+  return (
+    isServiceNowTableName(table) && (SERVICENOW_TABLES[table].journalFields ?? []).includes(field)
+  );
 }

@@ -1,19 +1,30 @@
-import type { EntityManager } from "typeorm";
+import { type EntityManager, In } from "typeorm";
 
 import type { ServiceNowRecordEntity } from "../database/servicenow-record.entity";
+import { JournalEntry } from "../modules/journal-entries/journal-entry.entity";
 import type { SyncTable } from "./sync-table";
 
 /**
  * Forgets what was stored for fields that have just been excluded: their typed columns become
- * NULL and their keys (and display values) leave `attributes`. Field names are validated
- * ServiceNow names; they are still passed as parameters, never spliced.
+ * NULL and their keys (and display values) leave `attributes`; an excluded journal field
+ * (comments, work notes) takes every journal entry of that element of the table with it.
+ * Field names are validated ServiceNow names; they are still passed as parameters, never spliced.
  */
 export async function purgeExcludedFields(
   manager: EntityManager,
   integrationId: string,
   table: SyncTable,
-  fields: readonly string[],
+  excludedFields: readonly string[],
 ): Promise<void> {
+  const journal = excludedFields.filter((field) => table.spec.journalFields?.includes(field));
+  if (journal.length > 0) {
+    await manager.delete(JournalEntry, {
+      integrationId,
+      tableName: table.spec.name,
+      element: In(journal),
+    });
+  }
+  const fields = excludedFields.filter((field) => !journal.includes(field));
   if (fields.length === 0) {
     return;
   }

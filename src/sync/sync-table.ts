@@ -4,6 +4,9 @@ import type { ServiceNowRecordEntity } from "../database/servicenow-record.entit
 import type { EncodedQuery, RawRecord } from "../servicenow";
 import type { ServiceNowTableSpec } from "../servicenow/servicenow-tables";
 
+/** The integration's excluded fields of one ServiceNow table. */
+export type ExcludedFieldsOf = (table: string) => ReadonlySet<string>;
+
 export interface MapContext {
   readonly integrationId: string;
   /** When this page was fetched; stored as `syncedAt`. */
@@ -32,6 +35,9 @@ export interface SyncTable<E extends ServiceNowRecordEntity = ServiceNowRecordEn
   readonly derivedColumns?: Readonly<Record<string, readonly string[]>>;
   /** Pure: a raw Table API record (display values `all` or `false`) to a row. */
   map(raw: RawRecord, context: MapContext): MappedRow<E>;
-  /** Conditions that select only the rows the gateway ingests (journal, approvals). */
-  scope?(): EncodedQuery;
+  /**
+   * Conditions that select only the rows the gateway ingests (journal, approvals), given the
+   * integration's excluded fields; null when nothing of the table is to be read at all.
+   */
+  scope?(excluded: ExcludedFieldsOf): EncodedQuery | null;
 }

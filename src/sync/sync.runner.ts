@@ -5,6 +5,7 @@ import type { Logger } from "../logging/logger";
 import { Integration } from "../modules/integrations/integration.entity";
 import type { IntegrationConnectionFactory } from "../modules/integrations/integration-connection.factory";
 import {
+  type EncodedQuery,
   fetchTableFields,
   fetchUserTimeZone,
   pageRecords,
@@ -137,6 +138,16 @@ export class SyncRunner {
     log: Logger,
   ): Promise<void> {
     const name = table.spec.name;
+    const scope = table.scope?.((other) => this.excludedFields(integration, other));
+    if (scope === null) {
+      // Everything this table would hold is excluded: nothing is asked for, nothing kept.
+      const { affected } = await this.dataSource
+        .getRepository<ServiceNowRecordEntity>(table.entity)
+        .delete({ integrationId: integration.id });
+      tableCounts.deleted = affected ?? 0;
+      log.info({ table: name }, "every field of the table is excluded; not read");
+      return;
+    }
     const states = this.dataSource.getRepository(SyncState);
     const state = await states.findOneBy({ integrationId: integration.id, tableName: name });
     const full = run.mode === SyncMode.FULL;
@@ -154,8 +165,11 @@ export class SyncRunner {
     if (discovered === null) {
       log.info({ table: name }, "sys_dictionary is not readable; syncing the mapped fields only");
     }
+    // Journal fields on the record carry the latest entries as text: their entries are
+    // journal rows of their own (kept or excluded there), never attributes of the record.
+    const journal = new Set(table.spec.journalFields ?? []);
     const fields = [...new Set([...table.spec.fields, ...(discovered ?? [])])].filter(
-      (field) => !excluded.has(field),
+      (field) => !excluded.has(field) && !journal.has(field),
     );
     const started = Date.now();
 
@@ -164,7 +178,7 @@ export class SyncRunner {
       fields,
       cursorField: table.spec.cursorField,
       timeZone,
-      scope: table.scope?.(),
+      scope,
       after,
       pageSize: this.settings.pageSize,
       displayValue: "all",
@@ -201,7 +215,7 @@ export class SyncRunner {
 
     const lastReconciled = state?.lastReconciledAt?.getTime() ?? 0;
     if (full || Date.now() - lastReconciled >= this.settings.reconcileEveryMs) {
-      tableCounts.deleted = await this.reconcile(integration, table, client, signal);
+      tableCounts.deleted = await this.reconcile(integration, table, scope, client, signal);
       await states.update(
         { integrationId: integration.id, tableName: name },
         {
@@ -230,6 +244,7 @@ export class SyncRunner {
   private async reconcile(
     integration: Integration,
     table: SyncTable,
+    scope: EncodedQuery | undefined,
     client: ServiceNowClient,
     signal: AbortSignal,
   ): Promise<number> {
@@ -259,7 +274,7 @@ export class SyncRunner {
     };
     for await (const page of pageSysIds(client, {
       table: table.spec.name,
-      scope: table.scope?.(),
+      scope,
       pageSize: Math.max(this.settings.pageSize, 1000),
       signal,
     })) {

@@ -107,15 +107,28 @@ export async function startSyncHarness(
   };
 }
 
-/** Which simulator rows a table's sync should hold (the scope the mapper declares). */
-function inScope(table: SyncTable, record: Readonly<Record<string, string>>): boolean {
+/** The integration's excluded fields of one table. */
+function excludedOf(integration: Integration, table: string): Set<string> {
+  return new Set(integration.excludedFields.find((entry) => entry.table === table)?.fields ?? []);
+}
+
+/**
+ * Which simulator rows a table's sync should hold (the scope the mapper declares): journal
+ * entries only of the comments and work notes of incidents and changes that are not excluded.
+ */
+function inScope(
+  table: SyncTable,
+  record: Readonly<Record<string, string>>,
+  integration: Integration,
+): boolean {
   switch (table.spec.name) {
     case "sysapproval_approver":
       return record.source_table === "change_request";
     case "sys_journal_field":
       return (
         ["incident", "change_request"].includes(record.name) &&
-        ["comments", "work_notes"].includes(record.element)
+        ["comments", "work_notes"].includes(record.element) &&
+        !excludedOf(integration, record.name).has(record.element)
       );
     default:
       return true;
@@ -148,12 +161,13 @@ export async function parity(
     .findOneByOrFail({ id: harness.integrationId });
   const reports: ParityReport[] = [];
   for (const table of SYNC_TABLES) {
-    const excluded = new Set(
-      integration.excludedFields.find((entry) => entry.table === table.spec.name)?.fields ?? [],
-    );
+    const excluded = excludedOf(integration, table.spec.name);
     const source = harness.simulator
       .all(table.spec.name)
-      .filter((record) => inScope(table, record) && !options.hidden?.(table.spec.name, record));
+      .filter(
+        (record) =>
+          inScope(table, record, integration) && !options.hidden?.(table.spec.name, record),
+      );
     const rows = await dataSource
       .getRepository<ServiceNowRecordEntity>(table.entity)
       .findBy({ integrationId: harness.integrationId });
@@ -309,6 +323,9 @@ export function afterServed(
  */
 export async function expectedFetches(harness: SyncHarness): Promise<Record<string, number>> {
   const { dataSource } = harness.gateway.gateway;
+  const integration = await dataSource
+    .getRepository(Integration)
+    .findOneByOrFail({ id: harness.integrationId });
   const states = await dataSource
     .getRepository(SyncState)
     .findBy({ integrationId: harness.integrationId });
@@ -319,7 +336,7 @@ export async function expectedFetches(harness: SyncHarness): Promise<Record<stri
     const toMs = (value: string) => Date.parse(`${value.replace(" ", "T")}Z`);
     const records = harness.simulator
       .all(table.spec.name)
-      .filter((record) => inScope(table, record));
+      .filter((record) => inScope(table, record, integration));
     if (!state?.watermarkTime || !state.watermarkSysId) {
       counts[table.spec.name] = records.length;
       continue;

@@ -10,6 +10,7 @@ import {
 
 import { GatewayError } from "../../common/gateway.error";
 import type { SecretBox } from "../../secrets/secret-box";
+import { isJournalField, SERVICENOW_TABLES } from "../../servicenow/servicenow-tables";
 import { purgeExcludedFields } from "../../sync/excluded-fields.purge";
 import { SyncLease } from "../../sync/sync-lease.entity";
 import { SyncRun } from "../../sync/sync-run.entity";
@@ -298,14 +299,21 @@ export class IntegrationService {
         ),
       }))
       .filter((entry) => entry.fields.length > 0);
-    // Tables whose stored rows lack a field that is wanted again must be read whole once more.
-    const refetch = previouslyExcluded
-      .filter((old) =>
-        old.fields.some(
-          (field) => !fieldsOf(integration.excludedFields, old.table).includes(field),
+    // Tables whose stored rows lack a field that is wanted again must be read whole once more;
+    // a journal field wanted again is read from the journal table.
+    const refetch = [
+      ...new Set(
+        previouslyExcluded.flatMap((old) =>
+          old.fields
+            .filter((field) => !fieldsOf(integration.excludedFields, old.table).includes(field))
+            .map((field) =>
+              isJournalField(old.table, field)
+                ? SERVICENOW_TABLES.sys_journal_field.name
+                : old.table,
+            ),
         ),
-      )
-      .map((old) => old.table);
+      ),
+    ];
     if (newlyExcluded.length === 0 && refetch.length === 0 && !instanceChanged) {
       return this.saveUnique(integration);
     }

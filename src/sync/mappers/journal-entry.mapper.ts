@@ -1,14 +1,39 @@
 import { JournalEntry } from "../../modules/journal-entries/journal-entry.entity";
-import { query, SERVICENOW_TABLES } from "../../servicenow";
-import type { SyncTable } from "../sync-table";
+import { type EncodedQuery, query, SERVICENOW_TABLES } from "../../servicenow";
+import type { ExcludedFieldsOf, SyncTable } from "../sync-table";
 import { RecordReader } from "./record.reader";
 
 const SPEC = SERVICENOW_TABLES.sys_journal_field;
 
-/** The tables whose updates the gateway serves. */
-const JOURNALED_TABLES = [SERVICENOW_TABLES.incident.name, SERVICENOW_TABLES.change_request.name];
-/** Comments and work notes; other journal fields (approval history…) are not updates. */
-const JOURNAL_ELEMENTS = ["comments", "work_notes"];
+/** The tables whose updates the gateway serves, with their journal fields. */
+const JOURNALED_TABLES = Object.values(SERVICENOW_TABLES).filter(
+  (spec) => (spec.journalFields ?? []).length > 0,
+);
+
+/**
+ * Only the updates of the records we ingest, minus excluded journal fields: one `^NQ` group
+ * per distinct element list (`nameINincident,change_request^elementINcomments,work_notes` when
+ * nothing is excluded), so an excluded element of a table is never even asked for. Null when
+ * every journal field of every table is excluded.
+ */
+export function journalScope(excluded: ExcludedFieldsOf): EncodedQuery | null {
+  const tablesByElements = new Map<string, string[]>();
+  for (const spec of JOURNALED_TABLES) {
+    const skipped = excluded(spec.name);
+    const elements = (spec.journalFields ?? []).filter((field) => !skipped.has(field));
+    if (elements.length > 0) {
+      const key = elements.join(",");
+      tablesByElements.set(key, [...(tablesByElements.get(key) ?? []), spec.name]);
+    }
+  }
+  let scope: EncodedQuery | null = null;
+  for (const [elements, tables] of tablesByElements) {
+    scope = (scope === null ? query() : scope.newQuery())
+      .andIn("name", tables)
+      .andIn("element", elements.split(","));
+  }
+  return scope;
+}
 
 // No sys_updated_on: entries are written once, so sys_created_on is also their update time.
 const COLUMNS = {
@@ -39,5 +64,5 @@ export const JOURNAL_ENTRY_SYNC_TABLE: SyncTable<JournalEntry> = {
     };
   },
   // The largest table on most instances: only the updates of the records we ingest.
-  scope: () => query().andIn("name", JOURNALED_TABLES).andIn("element", JOURNAL_ELEMENTS),
+  scope: journalScope,
 };

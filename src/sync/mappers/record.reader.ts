@@ -61,15 +61,15 @@ export class RecordReader {
 
   /** A UTC `YYYY-MM-DD HH:MM:SS` value; display values (the user's zone) are ignored. */
   dateTime(field: string): Date | null {
-    return this.read(field, readDateTime);
+    return this.read(field, readDateTime, 'a UTC date-time ("YYYY-MM-DD HH:MM:SS")');
   }
 
   int(field: string): number | null {
-    return this.read(field, readInt);
+    return this.read(field, readInt, "an integer");
   }
 
   boolean(field: string): boolean | null {
-    return this.read(field, readBoolean);
+    return this.read(field, readBoolean, '"true" or "false"');
   }
 
   /**
@@ -174,7 +174,11 @@ export class RecordReader {
     return checkedValue(this.table.spec.name, this.sysId, this.raw, field);
   }
 
-  private read<T>(field: string, reader: (raw: RawValue | undefined) => T): T {
+  /**
+   * The value through its reader. A value that does not read is named by its field only: the
+   * message (stored on the sync run, logged) never quotes it, as it may be sensitive data.
+   */
+  private read<T>(field: string, reader: (raw: RawValue | undefined) => T, expected: string): T {
     const raw = this.value(field);
     try {
       return reader(raw);
@@ -185,8 +189,7 @@ export class RecordReader {
           table: this.table.spec.name,
           sysId: this.sysId,
           field,
-          message: `${this.describe()}: ${field}: ${error.message}`,
-          cause: error,
+          message: `${this.describe()}: ${field} is not ${expected}`,
         });
       }
       throw error;

@@ -71,6 +71,8 @@ describe("APPROVAL_SYNC_TABLE", () => {
   });
 
   it("scopes the query to approvals of change requests", () => {
-    expect(APPROVAL_SYNC_TABLE.scope?.().toString()).toBe("source_table=change_request");
+    expect(APPROVAL_SYNC_TABLE.scope?.(() => new Set())?.toString()).toBe(
+      "source_table=change_request",
+    );
   });
 });

@@ -64,8 +64,34 @@ describe("JOURNAL_ENTRY_SYNC_TABLE", () => {
   });
 
   it("scopes the query to comments and work notes of incidents and change requests", () => {
-    expect(JOURNAL_ENTRY_SYNC_TABLE.scope?.().toString()).toBe(
+    expect(JOURNAL_ENTRY_SYNC_TABLE.scope?.(() => new Set())?.toString()).toBe(
       "nameINincident,change_request^elementINcomments,work_notes",
     );
+  });
+
+  it("never asks for a journal field its table excludes, per table", () => {
+    const excluded: Record<string, string[]> = {
+      incident: ["comments", "description"],
+      change_request: ["work_notes"],
+    };
+    const scope = JOURNAL_ENTRY_SYNC_TABLE.scope?.((table) => new Set(excluded[table] ?? []));
+
+    expect(scope?.toString()).toBe(
+      "nameINincident^elementINwork_notes^NQnameINchange_request^elementINcomments",
+    );
+  });
+
+  it("groups tables that keep the same journal fields into one condition", () => {
+    const scope = JOURNAL_ENTRY_SYNC_TABLE.scope?.(
+      (table) => new Set(table === "sys_user" ? ["comments"] : ["work_notes"]),
+    );
+
+    expect(scope?.toString()).toBe("nameINincident,change_request^elementINcomments");
+  });
+
+  it("reads no journal entry at all when every journal field is excluded", () => {
+    const scope = JOURNAL_ENTRY_SYNC_TABLE.scope?.(() => new Set(["comments", "work_notes"]));
+
+    expect(scope).toBeNull();
   });
 });

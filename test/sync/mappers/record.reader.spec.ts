@@ -61,4 +61,27 @@ describe("RecordReader", () => {
   ])("rejects a sys_id %s when reading a record", (_case, sysId) => {
     expect(() => new RecordReader(BARE, { sys_id: sysId })).toThrow(MappingError);
   });
+
+  it.each([
+    ["an integer", (reader: RecordReader) => reader.int("u_secret")],
+    ["a boolean", (reader: RecordReader) => reader.boolean("u_secret")],
+    ["a date-time", (reader: RecordReader) => reader.dateTime("u_secret")],
+  ])("names the field but never quotes its value when it does not read as %s", (_kind, read) => {
+    const reader = new RecordReader(BARE, { sys_id: SYS_ID, u_secret: "Patient 4711 HIV+" });
+
+    let thrown: unknown;
+    try {
+      read(reader);
+    } catch (error) {
+      thrown = error;
+    }
+
+    expect(thrown).toBeInstanceOf(MappingError);
+    const error = thrown as MappingError;
+    expect(error.field).toBe("u_secret");
+    expect(error.message).toContain("u_secret");
+    expect(JSON.stringify({ message: error.message, cause: error.cause })).not.toMatch(
+      /Patient|4711/,
+    );
+  });
 });
