@@ -15,6 +15,7 @@ import {
   valueFromASTUntyped,
 } from "graphql";
 
+import { isIntrospectionRootField } from "./introspection-fields";
 import { DEFAULT_PAGE_SIZE } from "./pagination/pagination.args";
 
 /** Lists without a `first` argument (approvals, causedIncidents, …) are assumed this long. */
@@ -24,7 +25,8 @@ const UNBOUNDED_LIST_ESTIMATE = 10;
  * Estimated cost of an operation: roughly how many objects it may resolve. Each object field
  * costs 1 (scalars are free), and a list (or a connection, through its `first` argument)
  * multiplies that by how many there may be. "50 incidents with assignee, group and 5 updates"
- * costs about 500; 500 incidents with 100 updates each costs over 50,000.
+ * costs about 500; 500 incidents with 100 updates each costs over 50,000. Introspection
+ * (`__schema`, `__type` and beneath) is free here; it has bounds of its own (validation rules).
  */
 export function operationCost(
   schema: GraphQLSchema,
@@ -40,6 +42,31 @@ export function operationCost(
   }
   const rootType =
     operation.operation === "mutation" ? schema.getMutationType() : schema.getQueryType();
+  // A fragment's cost depends only on the type it is spread on: computed once per pair.
+  const fragmentCosts = new Map<string, number>();
+  const fragmentCost = (
+    fragment: FragmentDefinitionNode,
+    parentType: GraphQLObjectType | null,
+    visited: ReadonlySet<string>,
+  ): number => {
+    const name = fragment.name.value;
+    const key = `${name} on ${parentType?.name ?? ""}`;
+    const known = fragmentCosts.get(key);
+    if (known !== undefined) {
+      return known;
+    }
+    if (visited.has(name)) {
+      return 0;
+    }
+    const type = schema.getType(fragment.typeCondition.name.value);
+    const cost = costOf(
+      fragment.selectionSet,
+      isObjectType(type) ? type : parentType,
+      new Set([...visited, name]),
+    );
+    fragmentCosts.set(key, cost);
+    return cost;
+  };
   const costOf = (
     selectionSet: SelectionSetNode,
     parentType: GraphQLObjectType | null,
@@ -49,13 +76,8 @@ export function operationCost(
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FRAGMENT_SPREAD) {
         const fragment = fragments.get(selection.name.value);
-        if (fragment && !visited.has(fragment.name.value)) {
-          const type = schema.getType(fragment.typeCondition.name.value);
-          total += costOf(
-            fragment.selectionSet,
-            isObjectType(type) ? type : parentType,
-            new Set([...visited, fragment.name.value]),
-          );
+        if (fragment) {
+          total += fragmentCost(fragment, parentType, visited);
         }
         continue;
       }
@@ -64,6 +86,9 @@ export function operationCost(
           ? schema.getType(selection.typeCondition.name.value)
           : parentType;
         total += costOf(selection.selectionSet, isObjectType(type) ? type : parentType, visited);
+        continue;
+      }
+      if (isIntrospectionRootField(selection)) {
         continue;
       }
       const field = parentType?.getFields()[selection.name.value];

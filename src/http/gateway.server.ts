@@ -23,6 +23,7 @@ import type { GraphQLContext } from "../graphql/context.type";
 import { costLimitPlugin } from "../graphql/cost-limit.plugin";
 import { depthLimitRule } from "../graphql/depth-limit.rule";
 import { createErrorFormatter } from "../graphql/format-error";
+import { introspectionLimitRule } from "../graphql/introspection-limit.rule";
 import { createLoaders } from "../graphql/loaders";
 import { buildGatewaySchema, ResolverContainer } from "../graphql/schema";
 import {
@@ -276,7 +277,8 @@ async function serve(
     introspection: true,
     includeStacktraceInErrorResponses: !production,
     formatError: createErrorFormatter(logger, !production),
-    validationRules: [depthLimitRule(config.graphql.maxDepth)],
+    // graphql-js's specified rules, which Apollo runs first, include MaxIntrospectionDepthRule.
+    validationRules: [depthLimitRule(config.graphql.maxDepth), introspectionLimitRule()],
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // No HTTP caching of GraphQL answers here: skip its per-field hook.
