@@ -24,6 +24,7 @@ import { costLimitPlugin } from "../graphql/cost-limit.plugin";
 import { depthLimitRule } from "../graphql/depth-limit.rule";
 import { createErrorFormatter } from "../graphql/format-error";
 import { introspectionLimitRule } from "../graphql/introspection-limit.rule";
+import { jsonResponseStatusPlugin } from "../graphql/json-response-status.plugin";
 import { createLoaders } from "../graphql/loaders";
 import { buildGatewaySchema, ResolverContainer } from "../graphql/schema";
 import {
@@ -286,6 +287,7 @@ async function serve(
       metrics.apolloPlugin(),
       costLimitPlugin(config.graphql.maxCost),
       serviceUnavailablePlugin(),
+      jsonResponseStatusPlugin(),
       production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
