@@ -33,6 +33,7 @@ import {
   SERVICE_UNAVAILABLE,
   serviceUnavailablePlugin,
 } from "../graphql/service-unavailable";
+import { subscriptionsOverHttpPlugin } from "../graphql/subscriptions-over-http.plugin";
 import type { Logger } from "../logging/logger";
 import { ChangeRequestResolver } from "../modules/change-requests/change-request.resolver";
 import { ChangeRequestService } from "../modules/change-requests/change-request.service";
@@ -55,6 +56,7 @@ import { SyncLeaseRepository } from "../sync/sync-lease.repository";
 import { SyncRunResolver } from "../sync/sync-run.resolver";
 import { SyncRunService } from "../sync/sync-run.service";
 import { healthRoutes, type ReadinessProbe } from "./health.routes";
+import { jsonBody } from "./json-body.middleware";
 import { GatewayMetrics } from "./metrics";
 import { oauthCallbackRoutes } from "./oauth-callback.routes";
 
@@ -285,6 +287,7 @@ async function serve(
       // No HTTP caching of GraphQL answers here: skip its per-field hook.
       ApolloServerPluginCacheControlDisabled(),
       metrics.apolloPlugin(),
+      subscriptionsOverHttpPlugin(),
       costLimitPlugin(config.graphql.maxCost),
       serviceUnavailablePlugin(),
       jsonResponseStatusPlugin(),
@@ -298,7 +301,7 @@ async function serve(
   routes.use(oauthCallbackRoutes(connectionService, logger));
   routes.use(
     "/graphql",
-    express.json({ limit: "1mb" }),
+    jsonBody({ limit: "1mb" }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const token = bearerToken(req.headers.authorization);
