@@ -17,6 +17,8 @@ export interface Config {
   /** Admin bearer token; null means "generate one into the data directory" (not in production). */
   readonly adminToken: string | null;
   readonly viewerTokens: readonly string[];
+  /** Browser origins (`https://app.example.com`) allowed to call /graphql cross-origin. */
+  readonly corsOrigins: readonly string[];
   /** Base64 or hex 32-byte key; null means "generate one into the data directory". */
   readonly secretKey: string | null;
   /** Older keys, still accepted for decryption while secrets are re-encrypted. */
@@ -75,6 +77,43 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
 function optional(env: Env, name: string): string | null {
   const raw = env[name]?.trim();
   return raw ? raw : null;
+}
+
+/** `CORS_ORIGINS`: comma-separated origins, each scheme, host and optional port, nothing else. */
+export function parseOrigins(raw: string | null, variable = "CORS_ORIGINS"): readonly string[] {
+  const origins = new Set<string>();
+  for (const entry of (raw ?? "").split(",").map((value) => value.trim())) {
+    if (entry === "") {
+      continue;
+    }
+    if (entry === "*") {
+      throw new ConfigError(variable, "list each origin; * is not accepted");
+    }
+    let url: URL | null = null;
+    try {
+      url = new URL(entry);
+    } catch {
+      // reported below
+    }
+    if (
+      url === null ||
+      (url.protocol !== "https:" && url.protocol !== "http:") ||
+      url.username !== "" ||
+      url.password !== "" ||
+      url.pathname !== "/" ||
+      url.search !== "" ||
+      url.hash !== "" ||
+      /[?#]/.test(entry)
+    ) {
+      throw new ConfigError(
+        variable,
+        `expected origins such as https://app.example.com or http://localhost:3000 (scheme, host, optional port; no path), got "${entry}"`,
+      );
+    }
+    // As browsers send it in Origin: lower-case host, no default port, no trailing slash.
+    origins.add(url.origin);
+  }
+  return Object.freeze([...origins]);
 }
 
 export function parseDatabaseUrl(raw: string | null, dataDir: string): DatabaseConfig {
@@ -143,6 +182,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: logLevelOfEnvironment(env),
     adminToken,
     viewerTokens: Object.freeze(viewerTokens),
+    corsOrigins: parseOrigins(optional(env, "CORS_ORIGINS")),
     secretKey: optional(env, "GATEWAY_SECRET_KEY"),
     previousSecretKeys: Object.freeze(
       (optional(env, "GATEWAY_SECRET_KEYS_PREVIOUS") ?? "")

@@ -55,6 +55,7 @@ import { SyncService } from "../sync/sync.service";
 import { SyncLeaseRepository } from "../sync/sync-lease.repository";
 import { SyncRunResolver } from "../sync/sync-run.resolver";
 import { SyncRunService } from "../sync/sync-run.service";
+import { corsMiddleware } from "./cors.middleware";
 import { healthRoutes, type ReadinessProbe } from "./health.routes";
 import { jsonBody } from "./json-body.middleware";
 import { GatewayMetrics } from "./metrics";
@@ -137,6 +138,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   ];
   app.use(healthRoutes(() => probes));
   app.use(metrics.routes());
+  // Before the start-up gate, so a browser frontend can read its 503 too.
+  app.use("/graphql", corsMiddleware(config.corsOrigins));
   app.use((req, res, next) => (serving ? next() : answerStarting(req, res)));
   app.use(databaseRoutes);
 

@@ -33,6 +33,7 @@ describe("loadConfig", () => {
       logLevel: "info",
       adminToken: null,
       viewerTokens: [],
+      corsOrigins: [],
       secretKey: null,
       graphql: { maxDepth: 10, maxCost: 100_000 },
       sync: { schedulerEnabled: true, pageSize: 500, requestTimeoutMs: 30000 },
@@ -77,6 +78,35 @@ describe("loadConfig", () => {
       graphql: { maxDepth: 6, maxCost: 1000 },
       sync: { schedulerEnabled: false, pageSize: 100, requestTimeoutMs: 5000 },
     });
+  });
+
+  it("reads CORS_ORIGINS as origins written the way browsers send them", () => {
+    const config = loadConfig({
+      CORS_ORIGINS:
+        " https://App.Example.com/ ,http://localhost:3000,https://app.example.com:443,, https://x.example:8443",
+    });
+    expect(config.corsOrigins).toEqual([
+      "https://app.example.com",
+      "http://localhost:3000",
+      "https://x.example:8443",
+    ]);
+    expect(Object.isFrozen(config.corsOrigins)).toBe(true);
+  });
+
+  it.each([
+    "*",
+    "app.example.com",
+    "https://app.example.com/path",
+    "https://app.example.com?x=1",
+    "https://app.example.com?",
+    "https://app.example.com#top",
+    "https://user:pw@app.example.com",
+    "ftp://app.example.com",
+    "null",
+  ])("rejects CORS_ORIGINS=%s naming the variable", (origin) => {
+    const error = configErrorOf({ CORS_ORIGINS: `https://ok.example.com,${origin}` });
+    expect(error.variable).toBe("CORS_ORIGINS");
+    expect(error.message).toMatch(origin === "*" ? /list each origin/ : /expected origins such as/);
   });
 
   it("is silent by default under test and defaults PUBLIC_URL to the port", () => {
