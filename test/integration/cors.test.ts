@@ -1,3 +1,10 @@
+import { randomBytes } from "node:crypto";
+import net, { type AddressInfo } from "node:net";
+
+import { loadConfig } from "../../src/config/config";
+import { startGateway } from "../../src/http/gateway.server";
+import { createLogger } from "../../src/logging/logger";
+import { SecretBox } from "../../src/secrets/secret-box";
 import { ADMIN_TOKEN, startTestGateway, type TestGateway } from "../support/test-gateway";
 
 const FRONTEND = "https://app.example.com";
@@ -154,3 +161,85 @@ describe("CORS when CORS_ORIGINS is not set", () => {
     }
   });
 });
+
+describe("CORS while the gateway waits for its database", () => {
+  it("lets a listed origin read the 503 it answers before the database is open", async () => {
+    // A PostgreSQL nobody listens on: start-up keeps waiting, with the HTTP server up.
+    const closed = await freePort();
+    const port = await freePort();
+    const abort = new AbortController();
+    const starting = startGateway({
+      config: loadConfig({
+        NODE_ENV: "test",
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        DATABASE_URL: `postgres://postgres@127.0.0.1:${closed}/none`,
+        DATABASE_CONNECT_TIMEOUT_SECONDS: "60",
+        GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN,
+        SYNC_SCHEDULER_ENABLED: "false",
+        CORS_ORIGINS: FRONTEND,
+      }),
+      logger: createLogger("silent"),
+      adminToken: ADMIN_TOKEN,
+      secretBox: new SecretBox(randomBytes(32)),
+      signal: abort.signal,
+    });
+    const outcome = starting.then(
+      () => "started",
+      (error: unknown) => (error instanceof Error ? error.name : "failed"),
+    );
+    try {
+      const graphqlUrl = `http://127.0.0.1:${port}/graphql`;
+      const answer = await untilListening(() =>
+        fetch(graphqlUrl, {
+          method: "POST",
+          headers: {
+            origin: FRONTEND,
+            "content-type": "application/json",
+            authorization: `Bearer ${ADMIN_TOKEN}`,
+          },
+          body: QUERY,
+        }),
+      );
+      expect(answer.status).toBe(503);
+      expect(answer.headers.get("access-control-allow-origin")).toBe(FRONTEND);
+      expect(await answer.json()).toMatchObject({
+        errors: [{ extensions: { code: "SERVICE_UNAVAILABLE" } }],
+      });
+      const preflight = await fetch(graphqlUrl, {
+        method: "OPTIONS",
+        headers: { origin: FRONTEND, "access-control-request-method": "POST" },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get("access-control-allow-origin")).toBe(FRONTEND);
+    } finally {
+      abort.abort();
+      expect(await outcome).toBe("StartupAbortedError");
+    }
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Retries while the port refuses connections (the server is about to listen). */
+async function untilListening(request: () => Promise<Response>): Promise<Response> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await request();
+    } catch (error) {
+      if (attempt >= 100) {
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
