@@ -23,7 +23,7 @@ export interface Config {
   readonly secretKey: string | null;
   /** Older keys, still accepted for decryption while secrets are re-encrypted. */
   readonly previousSecretKeys: readonly string[];
-  readonly aws: { readonly secretCacheTtlMs: number };
+  readonly aws: AwsConfig;
   readonly graphql: { readonly maxDepth: number; readonly maxCost: number };
   readonly sync: {
     readonly schedulerEnabled: boolean;
@@ -34,6 +34,21 @@ export interface Config {
     readonly retryMaxAttempts: number;
     readonly retryBaseDelayMs: number;
   };
+}
+
+/** AWS Secrets Manager access (credentials of integrations that name an `awsSecretId`). */
+export interface AwsConfig {
+  readonly secretCacheTtlMs: number;
+  /** AWS_REGION; null: the SDK's own lookup (profile). */
+  readonly region: string | null;
+  /** AWS_ENDPOINT_URL_SECRETS_MANAGER (or AWS_ENDPOINT_URL): a VPC or local endpoint. */
+  readonly endpoint: string | null;
+  /** AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; null: the SDK's default credential chain. */
+  readonly credentials: {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly sessionToken: string | null;
+  } | null;
 }
 
 export class ConfigError extends Error {
@@ -142,6 +157,47 @@ export function parseDatabaseUrl(raw: string | null, dataDir: string): DatabaseC
   };
 }
 
+function httpUrl(env: Env, name: string): string | null {
+  const raw = optional(env, name);
+  if (raw === null) {
+    return null;
+  }
+  let protocol: string;
+  try {
+    protocol = new URL(raw).protocol;
+  } catch {
+    protocol = "";
+  }
+  if (protocol !== "http:" && protocol !== "https:") {
+    throw new ConfigError(name, `expected an http(s) URL, got "${raw}"`);
+  }
+  return raw;
+}
+
+function awsConfig(env: Env): AwsConfig {
+  const accessKeyId = optional(env, "AWS_ACCESS_KEY_ID");
+  const secretAccessKey = optional(env, "AWS_SECRET_ACCESS_KEY");
+  if ((accessKeyId === null) !== (secretAccessKey === null)) {
+    throw new ConfigError(
+      accessKeyId === null ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
+      "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY together, or neither",
+    );
+  }
+  return Object.freeze({
+    secretCacheTtlMs: integer(env, "AWS_SECRET_CACHE_SECONDS", 300, 0, 86400) * 1000,
+    region: optional(env, "AWS_REGION"),
+    endpoint: httpUrl(env, "AWS_ENDPOINT_URL_SECRETS_MANAGER") ?? httpUrl(env, "AWS_ENDPOINT_URL"),
+    credentials:
+      accessKeyId !== null && secretAccessKey !== null
+        ? Object.freeze({
+            accessKeyId,
+            secretAccessKey,
+            sessionToken: optional(env, "AWS_SESSION_TOKEN"),
+          })
+        : null,
+  });
+}
+
 /** Reads the environment once. Nothing else in the product reads `process.env`. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv =
@@ -190,9 +246,7 @@ export function loadConfig(env: Env = process.env): Config {
         .map((key) => key.trim())
         .filter((key) => key !== ""),
     ),
-    aws: Object.freeze({
-      secretCacheTtlMs: integer(env, "AWS_SECRET_CACHE_SECONDS", 300, 0, 86400) * 1000,
-    }),
+    aws: awsConfig(env),
     graphql: Object.freeze({
       maxDepth: integer(env, "GRAPHQL_MAX_DEPTH", 10, 2, 50),
       maxCost: integer(env, "GRAPHQL_MAX_COST", 100_000, 100, 10_000_000),

@@ -3,8 +3,11 @@ import { Writable } from "node:stream";
 import { pino } from "pino";
 
 import { Integration } from "../../src/modules/integrations/integration.entity";
-import { AwsSecretsSource } from "../../src/secrets/aws-secrets.source";
 import { createSimulator, type Simulator } from "../../src/simulator";
+import {
+  type FakeSecretsManager,
+  startFakeSecretsManager,
+} from "../support/fake-secrets-manager.server";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
 
 const PASSWORD = "Integr4tion-Pa55word!";
@@ -32,6 +35,7 @@ describe("connection validation and OAuth against the simulator", () => {
   let simulator: Simulator;
   let simulatorUrl: string;
   let gateway: TestGateway;
+  let aws: FakeSecretsManager;
   const logLines: string[] = [];
   const responses: string[] = [];
 
@@ -68,21 +72,25 @@ describe("connection validation and OAuth against the simulator", () => {
         done();
       },
     });
-    const awsClient = {
-      send: async () => ({
-        SecretString: JSON.stringify({ username: "aws.user", password: AWS_PASSWORD }),
-      }),
-    };
+    aws = await startFakeSecretsManager("eu-west-1");
+    aws.putSecret("sn", JSON.stringify({ username: "aws.user", password: AWS_PASSWORD }));
     gateway = await startTestGateway({
-      env: { PUBLIC_URL, SERVICENOW_TIMEOUT_MS: "1500" },
+      env: {
+        PUBLIC_URL,
+        SERVICENOW_TIMEOUT_MS: "1500",
+        AWS_REGION: aws.region,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url,
+        AWS_ACCESS_KEY_ID: "AKIAFAKEFAKEFAKE0003",
+        AWS_SECRET_ACCESS_KEY: "dummy-aws-secret-access-key",
+      },
       logger: pino({ level: "debug" }, sink),
-      awsSecrets: new AwsSecretsSource(awsClient as never, 60_000),
     });
   });
 
   afterAll(async () => {
     await gateway.stop();
     await simulator.stop();
+    await aws.close();
   });
 
   async function call<T>(query: string, variables: Record<string, unknown>): Promise<T> {
@@ -268,7 +276,7 @@ describe("connection validation and OAuth against the simulator", () => {
 
   it("reads credentials from an AWS Secrets Manager reference", async () => {
     const { validation } = await createAndValidate({
-      awsSecretId: "arn:aws:secretsmanager:eu-west-1:1:secret:sn",
+      awsSecretId: aws.arnOf("sn"),
     });
     expect(validation.checks.filter((entry) => entry.status === "FAIL")).toEqual([]);
     expect(validation.ok).toBe(true);

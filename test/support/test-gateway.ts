@@ -7,6 +7,7 @@ import type { Logger as TypeOrmLogger } from "typeorm";
 import { type Config, loadConfig } from "../../src/config/config";
 import { type Gateway, startGateway } from "../../src/http/gateway.server";
 import { createLogger, type Logger } from "../../src/logging/logger";
+import { createAwsSecretsSource } from "../../src/secrets/aws-secrets.factory";
 import type { AwsSecretsSource } from "../../src/secrets/aws-secrets.source";
 import { SecretBox } from "../../src/secrets/secret-box";
 import { createTestDatabase, type TestDatabase } from "./test-database";
@@ -45,7 +46,10 @@ export async function startTestGateway(
     env?: Record<string, string>;
     sqlLogger?: TypeOrmLogger;
     migrations?: boolean;
-    awsSecrets?: AwsSecretsSource;
+    /** Default: built from the config, as the bootstrap does (AWS_* in `env`). */
+    awsSecrets?: AwsSecretsSource | null;
+    /** The clock of the default AWS source's cache (tests of AWS_SECRET_CACHE_SECONDS). */
+    awsClock?: () => number;
     logger?: Logger;
   } = {},
 ): Promise<TestGateway> {
@@ -65,7 +69,10 @@ export async function startTestGateway(
     logger: options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
     adminToken: ADMIN_TOKEN,
     secretBox: new SecretBox(TEST_SECRET_KEY),
-    awsSecrets: options.awsSecrets ?? null,
+    awsSecrets:
+      options.awsSecrets === undefined
+        ? createAwsSecretsSource(config.aws, { now: options.awsClock })
+        : options.awsSecrets,
     sqlLogger: options.sqlLogger,
     synchronize: options.migrations === false,
   });

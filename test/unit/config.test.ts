@@ -184,7 +184,55 @@ describe("loadConfig", () => {
     [{ SYNC_SCHEDULER_ENABLED: "maybe" }, "SYNC_SCHEDULER_ENABLED"],
     [{ GRAPHQL_MAX_DEPTH: "1" }, "GRAPHQL_MAX_DEPTH"],
     [{ SYNC_PAGE_SIZE: "5000" }, "SYNC_PAGE_SIZE"],
+    [{ AWS_ENDPOINT_URL_SECRETS_MANAGER: "localhost:4566" }, "AWS_ENDPOINT_URL_SECRETS_MANAGER"],
+    [{ AWS_SECRET_CACHE_SECONDS: "-5" }, "AWS_SECRET_CACHE_SECONDS"],
   ])("rejects %j naming %s", (env, variable) => {
     expect(configErrorOf(env).variable).toBe(variable);
+  });
+
+  it("leaves region, endpoint and credentials to the AWS SDK's defaults when unset", () => {
+    expect(loadConfig({}).aws).toEqual({
+      secretCacheTtlMs: 300_000,
+      region: null,
+      endpoint: null,
+      credentials: null,
+    });
+  });
+
+  it("reads the AWS region, endpoint and keys the SDK would read", () => {
+    expect(
+      loadConfig({
+        AWS_REGION: "eu-west-1",
+        AWS_ENDPOINT_URL_SECRETS_MANAGER:
+          "https://vpce-1.secretsmanager.eu-west-1.vpce.amazonaws.com",
+        AWS_ENDPOINT_URL: "http://127.0.0.1:4566",
+        AWS_ACCESS_KEY_ID: "AKIAEXAMPLE",
+        AWS_SECRET_ACCESS_KEY: "example-secret",
+        AWS_SESSION_TOKEN: "example-session",
+        AWS_SECRET_CACHE_SECONDS: "0",
+      }).aws,
+    ).toEqual({
+      secretCacheTtlMs: 0,
+      region: "eu-west-1",
+      endpoint: "https://vpce-1.secretsmanager.eu-west-1.vpce.amazonaws.com",
+      credentials: {
+        accessKeyId: "AKIAEXAMPLE",
+        secretAccessKey: "example-secret",
+        sessionToken: "example-session",
+      },
+    });
+    expect(loadConfig({ AWS_ENDPOINT_URL: "http://127.0.0.1:4566" }).aws.endpoint).toBe(
+      "http://127.0.0.1:4566",
+    );
+  });
+
+  it("rejects an AWS access key without its secret key, and never echoes the key", () => {
+    const error = configErrorOf({ AWS_SECRET_ACCESS_KEY: "example-secret" });
+    expect(error.variable).toBe("AWS_ACCESS_KEY_ID");
+    expect(error.message).toMatch(/together, or neither/);
+    expect(error.message).not.toContain("example-secret");
+    expect(configErrorOf({ AWS_ACCESS_KEY_ID: "AKIAEXAMPLE" }).variable).toBe(
+      "AWS_SECRET_ACCESS_KEY",
+    );
   });
 });
