@@ -201,6 +201,17 @@ export class SimulatorAuth {
     return user;
   }
 
+  setPassword(userName: string, password: string): void {
+    const user = this.userMap.get(userName);
+    if (!user) {
+      throw new SimulatorError("NOT_FOUND", `No user ${userName}`);
+    }
+    if (!password) {
+      throw new SimulatorError("INVALID_INPUT", "A password cannot be empty");
+    }
+    this.userMap.set(userName, { ...user, password });
+  }
+
   addOAuthClient(input: SimOAuthClientInput): SimOAuthClient {
     if (!input.clientId || !input.clientSecret) {
       throw new SimulatorError("INVALID_INPUT", "A client needs a clientId and a clientSecret");

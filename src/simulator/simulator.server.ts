@@ -217,6 +217,11 @@ export class Simulator {
     return this.auth.addUser(input);
   }
 
+  /** Changes a user's password, as an admin rotating it would; the old one stops working. */
+  setPassword(userName: string, password: string): void {
+    this.auth.setPassword(userName, password);
+  }
+
   addOAuthClient(input: SimOAuthClientInput): SimOAuthClient {
     return this.auth.addOAuthClient(input);
   }
