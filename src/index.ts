@@ -5,6 +5,7 @@ import { type Config, loadConfig, logLevelOfEnvironment } from "./config/config"
 import { locationOf } from "./database/database-errors";
 import { type Gateway, startGateway } from "./http/gateway.server";
 import { createLogger } from "./logging/logger";
+import { createAwsSecretsSource } from "./secrets/aws-secrets.factory";
 import { loadSecretBox } from "./secrets/secret-key.file";
 import { StartupAbortedError } from "./startup/startup.error";
 import { describeStartupFailure } from "./startup/startup-failure";
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
     adminToken: admin.token,
     secretBox: secrets.box,
     signal: starting.signal,
+    awsSecrets: createAwsSecretsSource(config.aws),
   });
   if (shuttingDown) {
     // The signal came after the database was open but before serving began.

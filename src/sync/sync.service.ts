@@ -8,6 +8,7 @@ import type { Logger } from "../logging/logger";
 import { Integration } from "../modules/integrations/integration.entity";
 import { IntegrationStatus } from "../modules/integrations/integration.enums";
 import type { IntegrationService } from "../modules/integrations/integration.service";
+import { isAwsSecretError } from "../secrets/aws-secret.error";
 import { isServiceNowError } from "../servicenow";
 import { isMappingError } from "./mappers/mapping.error";
 import type { SyncRunner } from "./sync.runner";
@@ -272,7 +273,7 @@ export class SyncService {
     const finishedAt = new Date();
     const code = aborted
       ? "INTERRUPTED"
-      : isServiceNowError(error) || isMappingError(error)
+      : isServiceNowError(error) || isMappingError(error) || isAwsSecretError(error)
         ? error.code
         : "SYNC_FAILED";
     const reason = aborted
