@@ -33,6 +33,8 @@ export interface Config {
     readonly leaseTtlMs: number;
     readonly retryMaxAttempts: number;
     readonly retryBaseDelayMs: number;
+    /** Finished sync runs older than this are deleted (the last success and failure stay). */
+    readonly runRetentionDays: number;
   };
 }
 
@@ -259,6 +261,7 @@ export function loadConfig(env: Env = process.env): Config {
       leaseTtlMs: integer(env, "SYNC_LEASE_SECONDS", 120, 5, 3600) * 1000,
       retryMaxAttempts: integer(env, "SERVICENOW_RETRY_ATTEMPTS", 5, 1, 20),
       retryBaseDelayMs: integer(env, "SERVICENOW_RETRY_BASE_MS", 1000, 1, 60000),
+      runRetentionDays: integer(env, "SYNC_RUN_RETENTION_DAYS", 30, 1, 36500),
     }),
   });
 }

@@ -255,7 +255,7 @@ async function serve(
       logger,
     ),
     new SyncLeaseRepository(dataSource),
-    { leaseTtlMs: config.sync.leaseTtlMs },
+    { leaseTtlMs: config.sync.leaseTtlMs, runRetentionDays: config.sync.runRetentionDays },
     logger,
     metrics,
   );

@@ -15,9 +15,12 @@ import type { SyncRunner } from "./sync.runner";
 import type { SyncLeaseRepository } from "./sync-lease.repository";
 import { SyncRun } from "./sync-run.entity";
 import { SyncMode, SyncRunStatus, type SyncTrigger } from "./sync-run.enums";
+import { SyncRunRetention } from "./sync-run-retention";
 
 export interface SyncServiceSettings {
   readonly leaseTtlMs: number;
+  /** SYNC_RUN_RETENTION_DAYS: older finished runs are deleted after each run. */
+  readonly runRetentionDays: number;
 }
 
 /** Where finished runs are counted (Prometheus in the gateway). */
@@ -46,6 +49,7 @@ export class SyncService {
   private readonly active = new Map<string, ActiveRun>();
   private readonly runs: Repository<SyncRun>;
   private readonly integrationRepository: Repository<Integration>;
+  private readonly retention: SyncRunRetention;
   private stopping = false;
 
   constructor(
@@ -59,6 +63,9 @@ export class SyncService {
   ) {
     this.runs = dataSource.getRepository(SyncRun);
     this.integrationRepository = dataSource.getRepository(Integration);
+    this.retention = new SyncRunRetention(dataSource, {
+      retentionDays: settings.runRetentionDays,
+    });
   }
 
   isRunning(integrationId: string): boolean {
@@ -252,6 +259,14 @@ export class SyncService {
       await this.leases.release(integration.id, this.holder).catch((error: unknown) => {
         log.warn({ err: error }, "could not release the sync lease");
       });
+      await this.retention.prune().then(
+        (deleted) => {
+          if (deleted > 0) {
+            log.debug({ deleted }, "deleted sync runs older than the retention");
+          }
+        },
+        (error: unknown) => log.warn({ err: error }, "could not delete old sync runs"),
+      );
       const finished = await this.runs.findOneBy({ id: run.id }).catch(() => null);
       if (finished && this.observer) {
         this.observer.syncRunFinished({

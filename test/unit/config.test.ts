@@ -36,7 +36,12 @@ describe("loadConfig", () => {
       corsOrigins: [],
       secretKey: null,
       graphql: { maxDepth: 10, maxCost: 100_000 },
-      sync: { schedulerEnabled: true, pageSize: 500, requestTimeoutMs: 30000 },
+      sync: {
+        schedulerEnabled: true,
+        pageSize: 500,
+        requestTimeoutMs: 30000,
+        runRetentionDays: 30,
+      },
     });
   });
 
@@ -63,6 +68,7 @@ describe("loadConfig", () => {
       SYNC_SCHEDULER_ENABLED: "off",
       SYNC_PAGE_SIZE: "100",
       SERVICENOW_TIMEOUT_MS: "5000",
+      SYNC_RUN_RETENTION_DAYS: "7",
     });
     expect(config).toMatchObject({
       env: "test",
@@ -76,7 +82,12 @@ describe("loadConfig", () => {
       viewerTokens: ["viewer-token-number-one", "viewer-token-number-two"],
       secretKey: "k".repeat(44),
       graphql: { maxDepth: 6, maxCost: 1000 },
-      sync: { schedulerEnabled: false, pageSize: 100, requestTimeoutMs: 5000 },
+      sync: {
+        schedulerEnabled: false,
+        pageSize: 100,
+        requestTimeoutMs: 5000,
+        runRetentionDays: 7,
+      },
     });
   });
 
@@ -186,6 +197,7 @@ describe("loadConfig", () => {
     [{ SYNC_PAGE_SIZE: "5000" }, "SYNC_PAGE_SIZE"],
     [{ AWS_ENDPOINT_URL_SECRETS_MANAGER: "localhost:4566" }, "AWS_ENDPOINT_URL_SECRETS_MANAGER"],
     [{ AWS_SECRET_CACHE_SECONDS: "-5" }, "AWS_SECRET_CACHE_SECONDS"],
+    [{ SYNC_RUN_RETENTION_DAYS: "0" }, "SYNC_RUN_RETENTION_DAYS"],
   ])("rejects %j naming %s", (env, variable) => {
     expect(configErrorOf(env).variable).toBe(variable);
   });
