@@ -67,4 +67,18 @@ export class SyncRun {
   @Field(() => [SyncTableCounts])
   @JsonColumn()
   tables: SyncTableCounts[];
+
+  @Field(() => Int, {
+    description:
+      "How many runs this row stands for: consecutive incremental runs with one trigger that found nothing to change are folded into the newest of them (whose times and counts the row shows); 1 for every other run.",
+  })
+  @Column({ type: "integer", default: 1 })
+  runCount: number;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: "When runCount > 1: when the oldest of the folded runs started.",
+  })
+  @DateTimeColumn({ nullable: true })
+  firstStartedAt: Date | null;
 }

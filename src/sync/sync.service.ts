@@ -15,6 +15,7 @@ import type { SyncRunner } from "./sync.runner";
 import type { SyncLeaseRepository } from "./sync-lease.repository";
 import { SyncRun } from "./sync-run.entity";
 import { SyncMode, SyncRunStatus, type SyncTrigger } from "./sync-run.enums";
+import { SyncRunFolding } from "./sync-run-folding";
 import { SyncRunRetention } from "./sync-run-retention";
 
 export interface SyncServiceSettings {
@@ -49,6 +50,7 @@ export class SyncService {
   private readonly active = new Map<string, ActiveRun>();
   private readonly runs: Repository<SyncRun>;
   private readonly integrationRepository: Repository<Integration>;
+  private readonly folding: SyncRunFolding;
   private readonly retention: SyncRunRetention;
   private stopping = false;
 
@@ -63,6 +65,7 @@ export class SyncService {
   ) {
     this.runs = dataSource.getRepository(SyncRun);
     this.integrationRepository = dataSource.getRepository(Integration);
+    this.folding = new SyncRunFolding(dataSource);
     this.retention = new SyncRunRetention(dataSource, {
       retentionDays: settings.runRetentionDays,
     });
@@ -149,6 +152,8 @@ export class SyncService {
         error: null,
         errorCode: null,
         tables: [],
+        runCount: 1,
+        firstStartedAt: null,
       }),
     );
     const abort = new AbortController();
@@ -252,6 +257,10 @@ export class SyncService {
         },
       );
       log.info({ ms: finishedAt.getTime() - started }, "sync succeeded");
+      // Under the lease: no later run of this integration can start while the row is folded.
+      await this.folding.fold(run.id).catch((error: unknown) => {
+        log.warn({ err: error }, "could not fold an idle sync run into the previous one");
+      });
     } catch (error) {
       await this.fail(run, integration, error, abort.signal.aborted, log);
     } finally {

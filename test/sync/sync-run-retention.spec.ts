@@ -1,9 +1,15 @@
-import type { Repository } from "typeorm";
+import { In, type Repository } from "typeorm";
 
+import { createSimulator } from "../../src/simulator";
 import { SyncRun } from "../../src/sync/sync-run.entity";
 import { SyncMode, SyncRunStatus, SyncTrigger } from "../../src/sync/sync-run.enums";
 import { createSimulatorIntegration, graphqlOf } from "../support/sync-fixtures";
-import { startSyncHarness, type SyncHarness } from "../support/sync-harness";
+import {
+  startSyncHarness,
+  steppedClock,
+  type SyncHarness,
+  tableCounts,
+} from "../support/sync-harness";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const DATASET = {
@@ -16,13 +22,17 @@ const DATASET = {
   journalPerRecord: 1,
 } as const;
 
-describe("sync run history retention", () => {
+describe("sync run history: retention and folding of idle runs", () => {
   let harness: SyncHarness;
   let runs: Repository<SyncRun>;
   let otherId: string;
+  let clock: ReturnType<typeof steppedClock>;
 
   beforeAll(async () => {
+    const simulator = createSimulator();
+    clock = steppedClock(simulator);
     harness = await startSyncHarness({
+      simulator,
       dataset: DATASET,
       env: {
         SYNC_RUN_RETENTION_DAYS: "30",
@@ -62,6 +72,8 @@ describe("sync run history retention", () => {
         error: status === SyncRunStatus.FAILED ? "ServiceNow answered 503" : null,
         errorCode: status === SyncRunStatus.FAILED ? "SERVER_ERROR" : null,
         tables: [{ table: "incident", fetched: 1, upserted: 1, deleted: 0 }],
+        runCount: 1,
+        firstStartedAt: null,
       }),
     );
     return saved.id;
@@ -110,5 +122,74 @@ describe("sync run history retention", () => {
     // failure45 stayed as the last failure; failure29 has taken that role, so it goes now.
     expect(await idsOf(harness.integrationId)).toEqual([run.id, newest, success20, failure29]);
     expect(await runs.countBy({ id: failure45 })).toBe(0);
+  });
+
+  it("folds consecutive incremental runs that changed nothing into the newest, counting them", async () => {
+    const { simulator } = harness;
+    const changeOneIncident = () => {
+      clock.advance(120_000);
+      const incident = simulator.all("incident")[0];
+      simulator.update("incident", incident.sys_id, { short_description: "changed upstream" });
+      // Past ServiceNow's open-second window: the next runs need not re-read that second.
+      clock.advance(120_000);
+    };
+    changeOneIncident();
+    const changed = await harness.sync();
+    const idle1 = await harness.sync();
+    const idle2 = await harness.sync();
+    const idle3 = await harness.sync();
+    simulator.faults.inject({
+      kind: "status",
+      status: 500,
+      times: 50,
+      match: { table: "incident" },
+    });
+    const failed = await harness.sync();
+    simulator.faults.clear();
+    const idle4 = await harness.sync();
+    const idle5 = await harness.sync();
+    changeOneIncident();
+    const changedAgain = await harness.sync();
+
+    expect(tableCounts(changed, "incident").fetched).toBe(1);
+    expect(tableCounts(changedAgain, "incident").fetched).toBe(1);
+    expect([idle1, idle2, idle3, idle4, idle5].map((run) => run.status)).toEqual(
+      Array(5).fill("SUCCEEDED"),
+    );
+    expect(failed.status).toBe("FAILED");
+    const { body } = await harness.gateway.graphql<{
+      syncRuns: {
+        nodes: Array<{
+          id: string;
+          status: string;
+          runCount: number;
+          firstStartedAt: string | null;
+        }>;
+      };
+    }>(
+      `query($id: ID!) { syncRuns(integrationId: $id, first: 6) { nodes { id status runCount firstStartedAt } } }`,
+      { id: harness.integrationId },
+    );
+    // Newest first: each idle streak is one row (the newest run's), a failure breaks a streak,
+    // and runs that changed something are never folded.
+    expect(body.data?.syncRuns.nodes).toEqual([
+      { id: changedAgain.id, status: "SUCCEEDED", runCount: 1, firstStartedAt: null },
+      {
+        id: idle5.id,
+        status: "SUCCEEDED",
+        runCount: 2,
+        firstStartedAt: idle4.startedAt.toISOString(),
+      },
+      { id: failed.id, status: "FAILED", runCount: 1, firstStartedAt: null },
+      {
+        id: idle3.id,
+        status: "SUCCEEDED",
+        runCount: 3,
+        firstStartedAt: idle1.startedAt.toISOString(),
+      },
+      { id: changed.id, status: "SUCCEEDED", runCount: 1, firstStartedAt: null },
+      expect.objectContaining({ runCount: 1 }),
+    ]);
+    expect(await runs.countBy({ id: In([idle1.id, idle2.id, idle4.id]) })).toBe(0);
   });
 });

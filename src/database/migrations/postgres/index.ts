@@ -4,6 +4,7 @@ import { Initial1795621038097 } from "./1795621038097-Initial";
 import { AddOAuthState1795621276793 } from "./1795621276793-AddOAuthState";
 import { AddSyncLease1795622717107 } from "./1795622717107-AddSyncLease";
 import { AddSyncStateOverlap1795624002355 } from "./1795624002355-AddSyncStateOverlap";
+import { AddSyncRunCount1796221590186 } from "./1796221590186-AddSyncRunCount";
 
 /** In order of creation; never edit a migration once it is on main. */
 export const POSTGRES_MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -11,4 +12,5 @@ export const POSTGRES_MIGRATIONS: Array<new () => MigrationInterface> = [
   AddOAuthState1795621276793,
   AddSyncLease1795622717107,
   AddSyncStateOverlap1795624002355,
+  AddSyncRunCount1796221590186,
 ];
