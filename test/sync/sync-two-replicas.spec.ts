@@ -96,31 +96,49 @@ describeOnPostgres(TITLE, () => {
       throw new Error("unreachable");
     }
     const gate = new Client({ connectionString: database.config.url });
+    // Its own connection, outside the gate's transaction: pg_stat_activity is snapshotted
+    // once per transaction, so a probe inside it would never see the replicas arrive.
+    const probe = new Client({ connectionString: database.config.url });
     await gate.connect();
+    await probe.connect();
     try {
-      // Both replicas block on reading the (empty) migrations table until the gate opens.
+      // Both replicas block until the gate opens: the first on reading the (empty) migrations
+      // table, the second on the migration lock the first holds (or, without that lock, on the
+      // table too).
       await gate.query(
         'CREATE TABLE migrations (id SERIAL PRIMARY KEY, "timestamp" bigint NOT NULL, name varchar NOT NULL)',
       );
       await gate.query("BEGIN");
       await gate.query("LOCK TABLE migrations IN ACCESS EXCLUSIVE MODE");
-      const starting = [newDataDir(), newDataDir()].map((dataDir) =>
-        startGatewayProcess({ database: database.config, dataDir }),
+      // Each replica's connections carry its name (node-postgres reads PGAPPNAME), so only
+      // their waits count, not those of other test files sharing the database.
+      const names = ["replica-a", "replica-b"];
+      const starting = names.map((name) =>
+        startGatewayProcess({
+          database: database.config,
+          dataDir: newDataDir(),
+          env: { PGAPPNAME: name },
+        }),
       );
-      await waitFor(
+      // Settled from the start: a replica killed after a failed wait rejects, unobserved.
+      const settled = Promise.allSettled(starting);
+      // Not swallowed: if both are not waiting together, the race was not exercised.
+      const waiting = await waitFor(
         "both replicas to wait for a lock",
         async () => {
-          // pg_locks, not pg_stat_activity: the latter is a snapshot inside our transaction.
-          const { rows } = await gate.query<{ waiting: number }>(
-            `SELECT count(*)::int AS waiting FROM pg_locks WHERE NOT granted
-               AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+          const { rows } = await probe.query<{ name: string }>(
+            `SELECT DISTINCT backend.application_name AS name
+               FROM pg_locks AS waits JOIN pg_stat_activity AS backend ON backend.pid = waits.pid
+              WHERE NOT waits.granted AND backend.application_name = ANY($1)`,
+            [names],
           );
-          return rows[0]!.waiting >= 2 ? true : undefined;
+          return rows.length === names.length ? rows.map((row) => row.name).sort() : undefined;
         },
         20_000,
-      ).catch(() => undefined);
+      );
+      expect(waiting).toEqual(names);
       await gate.query("COMMIT");
-      const started = await Promise.allSettled(starting);
+      const started = await settled;
       expect(
         started.map((result) =>
           result.status === "fulfilled"
@@ -130,6 +148,7 @@ describeOnPostgres(TITLE, () => {
       ).toEqual(["ready", "ready"]);
     } finally {
       await gate.end();
+      await probe.end();
       // Now, not in afterAll: each test schema goes as soon as it is done with.
       await killGatewayProcesses();
       await database.drop();
