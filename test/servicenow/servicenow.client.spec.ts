@@ -67,6 +67,25 @@ async function failure(promise: Promise<unknown>): Promise<ServiceNowError> {
   throw new Error("expected the call to fail");
 }
 
+/**
+ * Node's fetch when getaddrinfo fails: `TypeError: fetch failed` caused by the resolver's error
+ * (`code` ENOTFOUND for NXDOMAIN, EAI_AGAIN for a temporary failure). DNS is the edge here:
+ * the test must not depend on what this machine's resolver answers.
+ */
+function failingDnsFetch(code: "ENOTFOUND" | "EAI_AGAIN", lookups: string[]): typeof fetch {
+  return async (input) => {
+    const hostname = new URL(input instanceof Request ? input.url : String(input)).hostname;
+    lookups.push(hostname);
+    const cause = Object.assign(new Error(`getaddrinfo ${code} ${hostname}`), {
+      errno: code === "ENOTFOUND" ? -3008 : -3001,
+      code,
+      syscall: "getaddrinfo",
+      hostname,
+    });
+    throw new TypeError("fetch failed", { cause });
+  };
+}
+
 function fixture(name: string): unknown {
   return JSON.parse(readFileSync(join(FIXTURES, name), "utf8"));
 }
@@ -225,16 +244,51 @@ describe("ServiceNowClient", () => {
     });
 
     it("rejects UNREACHABLE with ENOTFOUND without retrying when the host does not resolve", async () => {
-      const { client, sleeps } = makeClient({ instanceUrl: "https://no-such-instance.invalid" });
+      const lookups: string[] = [];
+      const { client, sleeps } = makeClient({
+        instanceUrl: "https://no-such-instance.invalid",
+        fetchImpl: failingDnsFetch("ENOTFOUND", lookups),
+      });
+
+      const error = await failure(client.getRecords("incident"));
+
+      expect(error.code).toBe("UNREACHABLE");
+      expect(error.networkCode).toBe("ENOTFOUND");
+      expect(error.retryable).toBe(false);
+      expect(error.message).toMatch(/does not resolve \(DNS ENOTFOUND\): check the URL/);
+      expect(lookups).toEqual(["no-such-instance.invalid"]);
+      expect(sleeps).toEqual([]);
+      expect(error.cause).toBeDefined();
+    });
+
+    it("retries UNREACHABLE with EAI_AGAIN when the DNS lookup fails temporarily, then gives up", async () => {
+      const lookups: string[] = [];
+      const { client, sleeps } = makeClient({
+        instanceUrl: "https://acme.service-now.com",
+        fetchImpl: failingDnsFetch("EAI_AGAIN", lookups),
+      });
+
+      const error = await failure(client.getRecords("incident"));
+
+      expect(error.code).toBe("UNREACHABLE");
+      expect(error.networkCode).toBe("EAI_AGAIN");
+      expect(error.retryable).toBe(true);
+      expect(lookups).toHaveLength(3);
+      expect(sleeps).toHaveLength(2);
+    });
+
+    it("rejects UNREACHABLE when Node's own fetch cannot resolve the host", async () => {
+      // The real error object, whichever way this machine's resolver answers (NXDOMAIN, or
+      // EAI_AGAIN without a resolver): the faked ones above must keep its shape.
+      const { client } = makeClient({
+        instanceUrl: "https://no-such-instance.invalid",
+        retry: { maxAttempts: 1 },
+      });
 
       const error = await failure(client.getRecords("incident"));
 
       expect(error.code).toBe("UNREACHABLE");
       expect(error.networkCode).toMatch(/^(ENOTFOUND|EAI_AGAIN)$/);
-      if (error.networkCode === "ENOTFOUND") {
-        expect(error.retryable).toBe(false);
-        expect(sleeps).toEqual([]);
-      }
       expect(error.cause).toBeDefined();
     });
 
