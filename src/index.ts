@@ -98,6 +98,8 @@ function secretsOf(config: Config | null): string[] {
     config.secretKey,
     ...config.previousSecretKeys,
     ...config.viewerTokens,
+    config.aws.credentials?.secretAccessKey ?? null,
+    config.aws.credentials?.sessionToken ?? null,
   ].filter((value): value is string => value !== null);
 }
 
