@@ -15,7 +15,7 @@ import {
   valueFromASTUntyped,
 } from "graphql";
 
-import { isIntrospectionRootField } from "./introspection-fields";
+import { fragmentsByName, isIntrospectionRootField } from "./introspection-fields";
 import { DEFAULT_PAGE_SIZE } from "./pagination/pagination.args";
 
 /** Lists without a `first` argument (approvals, causedIncidents, …) are assumed this long. */
@@ -34,12 +34,7 @@ export function operationCost(
   operation: OperationDefinitionNode,
   variables: Readonly<Record<string, unknown>>,
 ): number {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) {
-      fragments.set(definition.name.value, definition);
-    }
-  }
+  const fragments = fragmentsByName(document);
   const rootType =
     operation.operation === "mutation" ? schema.getMutationType() : schema.getQueryType();
   // A fragment's cost depends only on the type it is spread on: computed once per pair.

@@ -1,6 +1,5 @@
 import {
   type ASTNode,
-  type FragmentDefinitionNode,
   GraphQLError,
   Kind,
   type SelectionSetNode,
@@ -8,7 +7,7 @@ import {
   type ValidationRule,
 } from "graphql";
 
-import { isIntrospectionRootField } from "./introspection-fields";
+import { fragmentsByName, isIntrospectionRootField } from "./introspection-fields";
 
 /**
  * Rejects operations nested deeper than `maxDepth` selection levels (fragments followed).
@@ -18,12 +17,7 @@ import { isIntrospectionRootField } from "./introspection-fields";
  */
 export function depthLimitRule(maxDepth: number): ValidationRule {
   return (context: ValidationContext) => {
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const definition of context.getDocument().definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) {
-        fragments.set(definition.name.value, definition);
-      }
-    }
+    const fragments = fragmentsByName(context.getDocument());
     // A fragment's depth does not depend on where it is spread: computed once, so a chain of
     // fragments each spreading the next twice costs linear time, not exponential.
     const fragmentDepths = new Map<string, number>();

@@ -1,4 +1,4 @@
-import type { FieldNode } from "graphql";
+import { type DocumentNode, type FieldNode, type FragmentDefinitionNode, Kind } from "graphql";
 
 /**
  * `__schema` and `__type`: the roots of introspection. Depth and cost limits skip them and what
@@ -8,4 +8,15 @@ import type { FieldNode } from "graphql";
  */
 export function isIntrospectionRootField(field: FieldNode): boolean {
   return field.name.value === "__schema" || field.name.value === "__type";
+}
+
+/** The document's fragment definitions by name, for the limits that follow spreads. */
+export function fragmentsByName(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) {
+      fragments.set(definition.name.value, definition);
+    }
+  }
+  return fragments;
 }

@@ -1,6 +1,5 @@
 import {
   type ASTNode,
-  type FragmentDefinitionNode,
   GraphQLError,
   Kind,
   type SelectionSetNode,
@@ -8,7 +7,7 @@ import {
   type ValidationRule,
 } from "graphql";
 
-import { isIntrospectionRootField } from "./introspection-fields";
+import { fragmentsByName, isIntrospectionRootField } from "./introspection-fields";
 
 /** Fields of the introspection types that return a list as long as the schema's parts. */
 const INTROSPECTION_LISTS = new Set([
@@ -37,12 +36,7 @@ export const MAX_INTROSPECTION_LISTS = 50;
  */
 export function introspectionLimitRule(maxLists = MAX_INTROSPECTION_LISTS): ValidationRule {
   return (context: ValidationContext) => {
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const definition of context.getDocument().definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) {
-        fragments.set(definition.name.value, definition);
-      }
-    }
+    const fragments = fragmentsByName(context.getDocument());
     // Per fragment and per place (inside introspection or not): counted once, spread many times.
     const fragmentCounts = new Map<string, number>();
     const fragmentCount = (
