@@ -1,0 +1,38 @@
+import type { ColumnDescriptor, TableDescriptor } from "./table.descriptor";
+
+/** Every ServiceNow field the gateway asks for, in column order, each once. */
+export function serviceNowFieldsOf(table: TableDescriptor): string[] {
+  const fields = table.columns.flatMap((column) =>
+    column.fallback === undefined ? [column.field] : [column.field, column.fallback.field],
+  );
+  return [...new Set([...fields, ...(table.attributeFields ?? [])])];
+}
+
+/** Reference field → the table it points to. */
+export function referencesOf(table: TableDescriptor): Record<string, string> {
+  const references: [string, string][] = [];
+  for (const column of table.columns) {
+    if (column.references !== undefined) {
+      references.push([column.field, column.references]);
+    }
+    if (column.fallback !== undefined) {
+      references.push([column.fallback.field, column.fallback.references]);
+    }
+  }
+  return Object.fromEntries(references);
+}
+
+/** Fields the sync cannot work without: a user may never exclude them. */
+export function requiredFieldsOf(table: TableDescriptor): string[] {
+  const required = table.columns.filter((column) => column.required).map((column) => column.field);
+  return [...new Set([...required, ...(table.requiredFields ?? [])])];
+}
+
+/** The column of a property; throws for a property the table does not have. */
+export function columnOf(table: TableDescriptor, property: string): ColumnDescriptor {
+  const column = table.columns.find((candidate) => candidate.property === property);
+  if (column === undefined) {
+    throw new RangeError(`${table.name} has no column ${property}`);
+  }
+  return column;
+}
