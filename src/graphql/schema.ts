@@ -5,9 +5,9 @@ import { ApprovalResolver } from "../modules/approvals/approval.resolver";
 import { ChangeRequestResolver } from "../modules/change-requests/change-request.resolver";
 import { IncidentResolver } from "../modules/incidents/incident.resolver";
 import { IntegrationResolver } from "../modules/integrations/integration.resolver";
+import { SyncRunResolver } from "../modules/sync-runs/sync-run.resolver";
 import { UserGroupResolver } from "../modules/user-groups/user-group.resolver";
 import { UserResolver } from "../modules/users/user.resolver";
-import { SyncRunResolver } from "../sync/sync-run.resolver";
 import { authChecker } from "./auth-checker";
 
 export const RESOLVERS: NonEmptyArray<ClassType> = [

@@ -44,6 +44,8 @@ import { IntegrationService } from "../modules/integrations/integration.service"
 import { IntegrationConnectionFactory } from "../modules/integrations/integration-connection.factory";
 import { IntegrationConnectionService } from "../modules/integrations/integration-connection.service";
 import { PreflightService } from "../modules/integrations/preflight/preflight.service";
+import { SyncRunResolver } from "../modules/sync-runs/sync-run.resolver";
+import { SyncRunService } from "../modules/sync-runs/sync-run.service";
 import { UserResolver } from "../modules/users/user.resolver";
 import { UserService } from "../modules/users/user.service";
 import type { AwsSecretsSource } from "../secrets/aws-secrets.source";
@@ -53,8 +55,6 @@ import { SyncRunner } from "../sync/sync.runner";
 import { SyncScheduler } from "../sync/sync.scheduler";
 import { SyncService } from "../sync/sync.service";
 import { SyncLeaseRepository } from "../sync/sync-lease.repository";
-import { SyncRunResolver } from "../sync/sync-run.resolver";
-import { SyncRunService } from "../sync/sync-run.service";
 import { corsMiddleware } from "./cors.middleware";
 import { healthRoutes, type ReadinessProbe } from "./health.routes";
 import { jsonBody } from "./json-body.middleware";

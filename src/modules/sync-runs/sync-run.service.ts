@@ -1,12 +1,12 @@
 import type { DataSource, Repository } from "typeorm";
 
-import { whereEquals } from "../graphql/filters/query-filters";
-import type { ConnectionResult } from "../graphql/pagination/connection.type";
-import { keysetConnection } from "../graphql/pagination/keyset";
-import { pageSize } from "../graphql/pagination/order-keys";
-import { DEFAULT_PAGE_SIZE } from "../graphql/pagination/pagination.args";
+import { whereEquals } from "../../graphql/filters/query-filters";
+import type { ConnectionResult } from "../../graphql/pagination/connection.type";
+import { keysetConnection } from "../../graphql/pagination/keyset";
+import { pageSize } from "../../graphql/pagination/order-keys";
+import { DEFAULT_PAGE_SIZE } from "../../graphql/pagination/pagination.args";
+import { SyncRun } from "../../sync/sync-run.entity";
 import type { SyncRunsArgs } from "./sync-run.args";
-import { SyncRun } from "./sync-run.entity";
 
 export class SyncRunService {
   private readonly runs: Repository<SyncRun>;

@@ -1,10 +1,10 @@
 import { Arg, Args, Authorized, ID, Mutation, Query, Resolver } from "type-graphql";
 
-import { ConnectionType } from "../graphql/pagination/connection.type";
-import type { SyncService } from "./sync.service";
+import { ConnectionType } from "../../graphql/pagination/connection.type";
+import type { SyncService } from "../../sync/sync.service";
+import { SyncRun } from "../../sync/sync-run.entity";
+import { SyncTrigger } from "../../sync/sync-run.enums";
 import { SyncRunsArgs } from "./sync-run.args";
-import { SyncRun } from "./sync-run.entity";
-import { SyncTrigger } from "./sync-run.enums";
 import type { SyncRunService } from "./sync-run.service";
 
 export const SyncRunConnection = ConnectionType(SyncRun, "SyncRun");
