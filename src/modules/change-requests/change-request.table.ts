@@ -88,7 +88,10 @@ export const CHANGE_REQUEST_TABLE: TableDescriptor = {
       relation: "assignedTo",
       filter: { description: "Assignee sys_ids." },
     }),
-    reference("requested_by", "sys_user", { property: "requestedBySysId", relation: "requestedBy" }),
+    reference("requested_by", "sys_user", {
+      property: "requestedBySysId",
+      relation: "requestedBy",
+    }),
     dateTime("start_date", {
       property: "plannedStartAt",
       description: "start_date: planned start.",

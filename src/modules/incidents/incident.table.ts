@@ -116,7 +116,10 @@ export const INCIDENT_TABLE: TableDescriptor = {
       property: "causedBySysId",
       description: "sys_id of the change that caused it.",
       filter: { description: "Change request sys_ids (caused_by)." },
-      relation: { name: "causedBy", description: "The change that caused this incident (caused_by)." },
+      relation: {
+        name: "causedBy",
+        description: "The change that caused this incident (caused_by).",
+      },
     }),
     reference("rfc", "change_request", {
       property: "rfcSysId",
