@@ -13,28 +13,34 @@ export interface MapContext {
   readonly syncedAt: Date;
 }
 
+/** The columns every cached record has, whatever its table. */
+export type RecordColumns = Omit<ServiceNowRecordEntity, "id">;
+
 /**
- * The plain row a mapper produces: every column of the entity except the surrogate `id` and
- * the computed `state` enum some entities expose as a getter.
+ * The plain row a mapper produces: the record columns plus every typed column of its table
+ * (by property), never the surrogate `id` nor a computed enum such as `state`.
  */
-export type MappedRow<E extends ServiceNowRecordEntity> = Omit<E, "id" | "state">;
+export type MappedRow = RecordColumns & {
+  readonly [property: string]: string | number | boolean | Date | null | Record<string, string>;
+};
 
 /**
  * One ServiceNow table end to end for the sync: what to ask for, where it goes, how to map it.
- * The list of these (`SYNC_TABLES`) is iterated in dependency order by the runner.
+ * Derived from its descriptor (`recordMapperOf`); the list of these (`SYNC_TABLES`) is iterated
+ * in dependency order by the runner.
  */
-export interface SyncTable<E extends ServiceNowRecordEntity = ServiceNowRecordEntity> {
+export interface SyncTable {
   readonly spec: ServiceNowTableSpec;
-  readonly entity: EntityTarget<E>;
+  readonly entity: EntityTarget<ServiceNowRecordEntity>;
   /**
    * ServiceNow field → the entity property it feeds. Used to purge a typed column when its
    * field becomes excluded; fields not listed here live in `attributes`.
    */
-  readonly columns: Readonly<Record<string, Exclude<keyof E, "id"> & string>>;
+  readonly columns: Readonly<Record<string, string>>;
   /** Columns computed from a field besides its own (choice labels): purged with it. */
   readonly derivedColumns?: Readonly<Record<string, readonly string[]>>;
   /** Pure: a raw Table API record (display values `all` or `false`) to a row. */
-  map(raw: RawRecord, context: MapContext): MappedRow<E>;
+  map(raw: RawRecord, context: MapContext): MappedRow;
   /**
    * Conditions that select only the rows the gateway ingests (journal, approvals), given the
    * integration's excluded fields; null when nothing of the table is to be read at all.

@@ -1,44 +1,30 @@
-import type { ServiceNowRecordEntity } from "../database/servicenow-record.entity";
+import { JOURNAL_ENTRY_TABLE } from "../modules/journal-entries/journal-entry.table";
 import {
   SERVICENOW_TABLE_NAMES,
   SERVICENOW_TABLES,
   type ServiceNowTableName,
 } from "../servicenow/servicenow-tables";
-import { APPROVAL_SYNC_TABLE } from "./mappers/approval.mapper";
-import { CHANGE_REQUEST_SYNC_TABLE } from "./mappers/change-request.mapper";
-import { INCIDENT_SYNC_TABLE } from "./mappers/incident.mapper";
-import { JOURNAL_ENTRY_SYNC_TABLE } from "./mappers/journal-entry.mapper";
-import { USER_SYNC_TABLE } from "./mappers/user.mapper";
-import { USER_GROUP_SYNC_TABLE } from "./mappers/user-group.mapper";
+import { TABLES } from "../tables";
+import { journalScope } from "./mappers/journal-scope";
+import { recordMapperOf } from "./mappers/record.mapper";
 import type { SyncTable } from "./sync-table";
 
 /**
- * Every table the sync reads, in dependency order: groups, users, incidents, change requests,
- * approvals, journal entries. Adding a table is one mapper file and one line here.
+ * Every table the sync reads, in dependency order (`TABLES`): groups, users, incidents, change
+ * requests, approvals, journal entries, each derived from its descriptor. The journal's scope
+ * depends on every other table's journal fields, so it is the one computed here.
  */
-export const SYNC_TABLES: readonly SyncTable[] = [
-  entry(USER_GROUP_SYNC_TABLE),
-  entry(USER_SYNC_TABLE),
-  entry(INCIDENT_SYNC_TABLE),
-  entry(CHANGE_REQUEST_SYNC_TABLE),
-  entry(APPROVAL_SYNC_TABLE),
-  entry(JOURNAL_ENTRY_SYNC_TABLE),
-];
-
-/**
- * `SyncTable<Incident>` is not a `SyncTable`: its `columns` name Incident's properties, which
- * `SyncTable<ServiceNowRecordEntity>` types as the base record's keys only. Every consumer reads
- * `columns` as property names of `entity`, which is what they are, so the entity type is
- * forgotten here, in one place.
- */
-function entry<E extends ServiceNowRecordEntity>(table: SyncTable<E>): SyncTable {
-  return table as unknown as SyncTable;
-}
+export const SYNC_TABLES: readonly SyncTable[] = TABLES.map((table) =>
+  table.name === JOURNAL_ENTRY_TABLE.name
+    ? { ...recordMapperOf(table), scope: journalScope }
+    : recordMapperOf(table),
+);
 
 /**
  * What is wrong with a registry, in words (empty when nothing is): a table of
- * SERVICENOW_TABLE_NAMES missing or listed twice, a spec that is not the registry's own, or a
- * column fed by a field the spec does not ask ServiceNow for (it would silently stay null).
+ * SERVICENOW_TABLE_NAMES missing or listed twice (a line of `TABLES` repeated), a spec that is
+ * not the registry's own, or a column fed by a field the spec does not ask ServiceNow for (it
+ * would silently stay null).
  */
 export function syncTableProblems(tables: readonly SyncTable[]): string[] {
   const problems: string[] = [];

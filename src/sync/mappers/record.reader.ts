@@ -1,4 +1,3 @@
-import type { ServiceNowRecordEntity } from "../../database/servicenow-record.entity";
 import {
   isServiceNowError,
   type RawRecord,
@@ -12,7 +11,7 @@ import {
   readValue,
   type ServiceNowTableSpec,
 } from "../../servicenow";
-import type { MapContext, MappedRow } from "../sync-table";
+import type { MapContext, RecordColumns } from "../sync-table";
 import { MappingError } from "./mapping.error";
 
 /** What a reader needs to know about the table it reads for. */
@@ -23,9 +22,6 @@ export interface MappedTable {
   /** Choice fields whose label has its own column (`stateLabel`): no `<field>.display` key. */
   readonly labelledFields?: readonly string[];
 }
-
-/** The columns every cached record has, whatever its table. */
-export type RecordColumns = MappedRow<ServiceNowRecordEntity>;
 
 /** Keys `sysparm_query` can page on (see the keyset builder) and the sys_id column can hold. */
 const SYS_ID = /^[0-9A-Za-z_]{1,32}$/;

@@ -1,5 +1,8 @@
-import { APPROVAL_SYNC_TABLE } from "../../../src/sync/mappers/approval.mapper";
+import { syncTableOf } from "../../../src/sync/sync-tables";
 import { CONTEXT, withDisplayValues } from "./mapper-fixtures";
+
+/** The sync table derived from the sysapproval_approver descriptor. */
+const APPROVAL_SYNC_TABLE = syncTableOf("sysapproval_approver");
 
 const CHANGE = "a9e9c33dc61122760072455df62663d2";
 const OTHER_TASK = "b0e9c33dc61122760072455df62663d3";

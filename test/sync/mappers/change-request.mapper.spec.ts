@@ -1,7 +1,8 @@
 import { changeRequestStateOf } from "../../../src/modules/change-requests/change-request.enums";
 import { ChangeRequestState } from "../../../src/modules/change-requests/change-request.enums";
 import type { RawRecord } from "../../../src/servicenow";
-import { CHANGE_REQUEST_SYNC_TABLE } from "../../../src/sync/mappers/change-request.mapper";
+import type { MappedRow } from "../../../src/sync/sync-table";
+import { syncTableOf } from "../../../src/sync/sync-tables";
 import {
   CONTEXT,
   fixtureRecord,
@@ -11,10 +12,15 @@ import {
   withoutDisplayValues,
 } from "./mapper-fixtures";
 
+/** The sync table derived from the change_request descriptor. */
+const CHANGE_REQUEST_SYNC_TABLE = syncTableOf("change_request");
+
 /** The row as the API sees it: the mapper's columns plus the entity's computed state enum. */
-function mapChange(...args: Parameters<typeof CHANGE_REQUEST_SYNC_TABLE.map>) {
+function mapChange(
+  ...args: Parameters<typeof CHANGE_REQUEST_SYNC_TABLE.map>
+): MappedRow & { state: ChangeRequestState | null } {
   const row = CHANGE_REQUEST_SYNC_TABLE.map(...args);
-  return { ...row, state: changeRequestStateOf(row.stateValue) };
+  return { ...row, state: changeRequestStateOf(row.stateValue as string | null) };
 }
 
 /** The change_request fields with a typed column, listed from the entity (not from the mapper). */

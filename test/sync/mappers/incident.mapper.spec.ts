@@ -1,8 +1,9 @@
 import { incidentStateOf } from "../../../src/modules/incidents/incident.enums";
 import { IncidentState } from "../../../src/modules/incidents/incident.enums";
 import type { RawRecord } from "../../../src/servicenow";
-import { INCIDENT_SYNC_TABLE } from "../../../src/sync/mappers/incident.mapper";
 import { MappingError } from "../../../src/sync/mappers/mapping.error";
+import type { MappedRow } from "../../../src/sync/sync-table";
+import { syncTableOf } from "../../../src/sync/sync-tables";
 import {
   CONTEXT,
   fixtureRecord,
@@ -11,10 +12,15 @@ import {
   withDisplayValues,
 } from "./mapper-fixtures";
 
+/** The sync table derived from the incident descriptor. */
+const INCIDENT_SYNC_TABLE = syncTableOf("incident");
+
 /** The row as the API sees it: the mapper's columns plus the entity's computed state enum. */
-function mapIncident(...args: Parameters<typeof INCIDENT_SYNC_TABLE.map>) {
+function mapIncident(
+  ...args: Parameters<typeof INCIDENT_SYNC_TABLE.map>
+): MappedRow & { state: IncidentState | null } {
   const row = INCIDENT_SYNC_TABLE.map(...args);
-  return { ...row, state: incidentStateOf(row.stateValue) };
+  return { ...row, state: incidentStateOf(row.stateValue as string | null) };
 }
 
 /** The incident fields with a typed column, listed from the entity (not from the mapper). */

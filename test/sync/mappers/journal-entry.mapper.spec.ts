@@ -1,6 +1,9 @@
-import { JOURNAL_ENTRY_SYNC_TABLE } from "../../../src/sync/mappers/journal-entry.mapper";
 import { MappingError } from "../../../src/sync/mappers/mapping.error";
+import { syncTableOf } from "../../../src/sync/sync-tables";
 import { CONTEXT, withDisplayValues } from "./mapper-fixtures";
+
+/** The sync table derived from the sys_journal_field descriptor. */
+const JOURNAL_ENTRY_SYNC_TABLE = syncTableOf("sys_journal_field");
 
 const ENTRY = {
   sys_id: "1c7a2f1c1b2d3e4f5a6b7c8d9e0f1a2b",

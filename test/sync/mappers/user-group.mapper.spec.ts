@@ -1,5 +1,8 @@
-import { USER_GROUP_SYNC_TABLE } from "../../../src/sync/mappers/user-group.mapper";
+import { syncTableOf } from "../../../src/sync/sync-tables";
 import { CONTEXT, typedColumns, withDisplayValues } from "./mapper-fixtures";
+
+/** The sync table derived from the sys_user_group descriptor. */
+const USER_GROUP_SYNC_TABLE = syncTableOf("sys_user_group");
 
 const GROUP = {
   sys_id: "8a4dde73c6112278017a6a4baf547aa7",

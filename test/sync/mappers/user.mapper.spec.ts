@@ -1,5 +1,8 @@
-import { USER_SYNC_TABLE } from "../../../src/sync/mappers/user.mapper";
+import { syncTableOf } from "../../../src/sync/sync-tables";
 import { CONTEXT, typedColumns, withDisplayValues } from "./mapper-fixtures";
+
+/** The sync table derived from the sys_user descriptor. */
+const USER_SYNC_TABLE = syncTableOf("sys_user");
 
 const USER = {
   sys_id: "6816f79cc0a8016401c5a33be04be441",
