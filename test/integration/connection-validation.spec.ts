@@ -4,6 +4,7 @@ import { pino } from "pino";
 
 import { Integration } from "../../src/modules/integrations/integration.entity";
 import { createSimulator, type Simulator } from "../../src/simulator";
+import { TABLES } from "../../src/tables";
 import {
   type FakeSecretsManager,
   startFakeSecretsManager,
@@ -50,13 +51,10 @@ describe("connection validation and OAuth against the simulator", () => {
     simulator.addUser({
       userName: "no.approvals",
       password: PASSWORD,
-      readableTables: [
-        "sys_user",
-        "sys_user_group",
-        "incident",
-        "change_request",
-        "sys_journal_field",
-      ],
+      // Every table the gateway reads but approvals.
+      readableTables: TABLES.map((table) => table.name).filter(
+        (name) => name !== "sysapproval_approver",
+      ),
     });
     simulator.addUser({ userName: "aws.user", password: AWS_PASSWORD });
     simulator.addOAuthClient({

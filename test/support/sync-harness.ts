@@ -1,5 +1,6 @@
 import type { ServiceNowRecordEntity } from "../../src/database/servicenow-record.entity";
 import { Integration } from "../../src/modules/integrations/integration.entity";
+import { JOURNAL_ENTRY_TABLE } from "../../src/modules/journal-entries/journal-entry.table";
 import {
   createSimulator,
   type DatasetOptions,
@@ -11,6 +12,7 @@ import { SyncRun, type SyncTableCounts } from "../../src/sync/sync-run.entity";
 import { SyncState } from "../../src/sync/sync-state.entity";
 import type { SyncTable } from "../../src/sync/sync-table";
 import { SYNC_TABLES } from "../../src/sync/sync-tables";
+import { TABLES } from "../../src/tables";
 import { startTestGateway, type TestGateway } from "./test-gateway";
 
 export const SIM_USER = "svc.gateway";
@@ -113,26 +115,28 @@ function excludedOf(integration: Integration, table: string): Set<string> {
 }
 
 /**
- * Which simulator rows a table's sync should hold (the scope the mapper declares): journal
- * entries only of the comments and work notes of incidents and changes that are not excluded.
+ * Which simulator rows a table's sync should hold, read from the descriptors rather than from
+ * the sync's own scope: a table's `scope` conditions hold, and journal entries belong to a
+ * journal field of a table that has it and does not exclude it.
  */
 function inScope(
   table: SyncTable,
   record: Readonly<Record<string, string>>,
   integration: Integration,
 ): boolean {
-  switch (table.spec.name) {
-    case "sysapproval_approver":
-      return record.source_table === "change_request";
-    case "sys_journal_field":
-      return (
-        ["incident", "change_request"].includes(record.name) &&
-        ["comments", "work_notes"].includes(record.element) &&
-        !excludedOf(integration, record.name).has(record.element)
-      );
-    default:
-      return true;
+  const descriptor = TABLES.find((candidate) => candidate.name === table.spec.name);
+  const conditions = Object.entries(descriptor?.scope ?? {});
+  if (!conditions.every(([field, value]) => record[field] === value)) {
+    return false;
   }
+  if (table.spec.name !== JOURNAL_ENTRY_TABLE.name) {
+    return true;
+  }
+  const journaled = TABLES.find((candidate) => candidate.name === record.name);
+  return (
+    (journaled?.journalFields ?? []).includes(record.element) &&
+    !excludedOf(integration, record.name).has(record.element)
+  );
 }
 
 export interface ParityReport {

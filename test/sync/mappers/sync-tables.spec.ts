@@ -2,17 +2,32 @@ import { type RawRecord, SERVICENOW_TABLE_NAMES, SERVICENOW_TABLES } from "../..
 import { MappingError } from "../../../src/sync/mappers/mapping.error";
 import type { SyncTable } from "../../../src/sync/sync-table";
 import { SYNC_TABLES, syncTableOf, syncTableProblems } from "../../../src/sync/sync-tables";
+import { TABLES } from "../../../src/tables";
 import { CONTEXT, withDisplayValues } from "./mapper-fixtures";
 
 /**
- * Columns a mapper fills from a field that already feeds another column: choice labels, the
- * enum getter, and a write-once table's update time.
+ * Columns a mapper fills from a field that already feeds another column, read from each
+ * descriptor: choice and integer labels, the choice's enum property, and a write-once table's
+ * update time (its sys_updated_on column reads sys_created_on).
  */
-const DERIVED: Readonly<Record<string, readonly string[]>> = {
-  incident: ["state", "stateLabel", "priorityLabel"],
-  change_request: ["state", "stateLabel"],
-  sys_journal_field: ["sysUpdatedOn"],
-};
+const DERIVED: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  TABLES.map((table) => {
+    const fields = new Set<string>();
+    const derived: string[] = [];
+    for (const column of table.columns) {
+      if (fields.has(column.field)) {
+        derived.push(column.property);
+      }
+      fields.add(column.field);
+      derived.push(...[column.label?.property, column.choice?.property].filter(isDefined));
+    }
+    return [table.name, derived];
+  }),
+);
+
+function isDefined(value: string | undefined): value is string {
+  return value !== undefined;
+}
 const CONTEXT_COLUMNS = ["integrationId", "syncedAt", "attributes"];
 
 const SYS_ID = "0123456789abcdef0123456789abcdef";
@@ -37,14 +52,8 @@ function keysOnly(table: SyncTable): Record<string, string> {
 
 describe("SYNC_TABLES", () => {
   it("lists every ServiceNow table once, in dependency order", () => {
-    expect(SYNC_TABLES.map((table) => table.spec.name)).toEqual([
-      "sys_user_group",
-      "sys_user",
-      "incident",
-      "change_request",
-      "sysapproval_approver",
-      "sys_journal_field",
-    ]);
+    // TABLES holds the dependency order (groups, users, incidents, changes, approvals, journal).
+    expect(SYNC_TABLES.map((table) => table.spec.name)).toEqual(TABLES.map((table) => table.name));
     expect(SYNC_TABLES.map((table) => table.spec.name).sort()).toEqual(
       [...SERVICENOW_TABLE_NAMES].sort(),
     );
