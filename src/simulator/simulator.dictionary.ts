@@ -1,13 +1,14 @@
-import {
-  SERVICENOW_TABLE_NAMES,
-  SERVICENOW_TABLES,
-  type ServiceNowTableName,
-} from "../servicenow/servicenow-tables";
+import { SERVICENOW_TABLES, type ServiceNowTableName } from "../servicenow/servicenow-tables";
+import type { ColumnDescriptor, TableDescriptor } from "../table-model/table.descriptor";
+import { TABLES } from "../tables";
 
 /**
  * The simulator's data dictionary: which fields each table has and how each behaves (compares,
- * sorts, displays). Served tables are the registry's plus sys_audit_delete; every table a reference
- * points to also exists, unserved, so references can show a display value.
+ * sorts, displays). Served tables are the described ones (`TABLES`) plus sys_audit_delete and
+ * sys_dictionary; every table a reference points to also exists, unserved, so references can
+ * show a display value. A described field takes its type, reference, choices and length from
+ * its column; what descriptors do not say (the task fields every task table shares, fields the
+ * gateway keeps in attributes, instance choice lists) is kept here.
  */
 
 export type FieldType =
@@ -36,6 +37,8 @@ export interface FieldDef {
   readonly choices?: ReadonlyMap<string, string>;
   /** sys_domain points at "global", a record no table holds, and still displays "global". */
   readonly displayValueWhenMissing?: boolean;
+  /** sys_dictionary's max_length, where the descriptor bounds the column. */
+  readonly maxLength?: number;
 }
 
 export const AUDIT_DELETE_TABLE = "sys_audit_delete";
@@ -43,14 +46,22 @@ export const AUDIT_DELETE_TABLE = "sys_audit_delete";
 export const DICTIONARY_TABLE = "sys_dictionary";
 /** The reference target that stands for every table extending task. */
 export const TASK_TABLE = "task";
-/** Tables that extend task, so a reference to `task` can land in any of them. */
-const TASK_EXTENSIONS = new Set(["incident", "change_request", "problem"]);
+/**
+ * Tables that extend task, so a reference to `task` can land in any of them: the described ones
+ * whose parent is task, and problem (a reference target even before it is described).
+ */
+const TASK_EXTENSIONS: ReadonlySet<string> = new Set([
+  ...TABLES.filter((table) => table.parentTables?.includes(TASK_TABLE)).map((table) => table.name),
+  "problem",
+]);
 /** Numbering as on a fresh instance (incident INC0010001, change CHG0030001). */
 const NUMBERING: Readonly<Record<string, readonly [string, number]>> = {
   incident: ["INC", 10001],
   change_request: ["CHG", 30001],
   problem: ["PRB", 40001],
 };
+/** Where a described table with a `number` and no prefix above starts numbering. */
+const FIRST_NUMBER = 50001;
 
 const AUDIT_FIELDS = ["sys_created_by", "sys_updated_by", "sys_mod_count", "sys_tags"];
 
@@ -200,19 +211,18 @@ const EXTRA_REFERENCES: Readonly<Record<string, string>> = {
   wf_activity: "wf_activity",
 };
 
+// Types by field name, for the fields no descriptor describes (task fields, extras, the audit
+// and dictionary tables) or describes as plain text; described columns bring their own.
 const DATE_TIME_FIELDS = new Set([
   "sys_created_on",
   "sys_updated_on",
   "opened_at",
-  "resolved_at",
   "closed_at",
   "expected_start",
   "work_start",
   "work_end",
   "follow_up",
   "approval_set",
-  "start_date",
-  "end_date",
   "requested_by_date",
   "conflict_last_run",
   "due_date",
@@ -220,26 +230,17 @@ const DATE_TIME_FIELDS = new Set([
 const DUE_DATE_FIELDS = new Set(["sla_due", "activity_due"]);
 const DATE_FIELDS = new Set(["cab_date", "review_date"]);
 const INTEGER_FIELDS = new Set([
-  "priority",
-  "impact",
   "urgency",
-  "severity",
-  "state",
   "incident_state",
   "hold_reason",
-  "risk",
   "scope",
   "escalation",
   "notify",
   "order",
   "reassignment_count",
-  "reopen_count",
   "sys_mod_count",
-  "business_stc",
-  "calendar_stc",
 ]);
 const BOOLEAN_FIELDS = new Set([
-  "active",
   "knowledge",
   "made_sla",
   "cab_required",
@@ -247,7 +248,6 @@ const BOOLEAN_FIELDS = new Set([
   "outside_maintenance_schedule",
   "production_system",
   "unauthorized",
-  "locked_out",
   "web_service_access_only",
 ]);
 const JOURNAL_FIELDS = new Set([
@@ -320,7 +320,7 @@ const TASK_CHOICES: Readonly<Record<string, ChoiceList>> = {
 const CHOICES: Partial<Record<ServiceNowTableName, Readonly<Record<string, ChoiceList>>>> = {
   incident: {
     ...TASK_CHOICES,
-    state: INCIDENT_STATE,
+    // state's choices come from the descriptor's labels; incident_state mirrors them.
     incident_state: INCIDENT_STATE,
     severity: IMPACT,
     category: [
@@ -378,16 +378,6 @@ const CHOICES: Partial<Record<ServiceNowTableName, Readonly<Record<string, Choic
       ["normal", "Normal"],
       ["standard", "Standard"],
       ["emergency", "Emergency"],
-    ],
-    state: [
-      ["-5", "New"],
-      ["-4", "Assess"],
-      ["-3", "Authorize"],
-      ["-2", "Scheduled"],
-      ["-1", "Implement"],
-      ["0", "Review"],
-      ["3", "Closed"],
-      ["4", "Canceled"],
     ],
     risk: [
       ["1", "Very High"],
@@ -475,18 +465,42 @@ const DEFAULTS: Readonly<Record<string, string>> = {
   priority: "5",
 };
 
-function typeOf(name: string, reference: string | undefined, choices: ChoiceList | undefined) {
+/** The simulator's type of a described column; null where the field's name decides. */
+function columnTypeOf(column: ColumnDescriptor | undefined): FieldType | null {
+  switch (column?.type) {
+    case "integer":
+      return "integer";
+    case "boolean":
+      return "boolean";
+    case "dateTime":
+      return "date_time";
+    default:
+      // Text says too little: a text column may be a journal or a choice on the instance.
+      return null;
+  }
+}
+
+function typeOf(
+  name: string,
+  column: ColumnDescriptor | undefined,
+  reference: string | undefined,
+  choices: ChoiceList | undefined,
+): FieldType {
   if (reference) {
     return "reference";
   }
   if (choices) {
     return "choice";
   }
-  if (DATE_TIME_FIELDS.has(name)) {
-    return "date_time";
-  }
   if (DUE_DATE_FIELDS.has(name)) {
     return "due_date";
+  }
+  const described = columnTypeOf(column);
+  if (described !== null) {
+    return described;
+  }
+  if (DATE_TIME_FIELDS.has(name)) {
+    return "date_time";
   }
   if (DATE_FIELDS.has(name)) {
     return "date";
@@ -503,11 +517,32 @@ function typeOf(name: string, reference: string | undefined, choices: ChoiceList
   return "string";
 }
 
-export function makeField(name: string, reference?: string, choices?: ChoiceList): FieldDef {
-  const type: FieldType = typeOf(name, reference, choices);
+/** A choice's (or labelled integer's) values with their default labels, from its descriptor. */
+function columnChoicesOf(column: ColumnDescriptor | undefined): ChoiceList | undefined {
+  if (column?.label !== undefined) {
+    return Object.entries(column.label.defaults);
+  }
+  if (column?.choice !== undefined) {
+    return Object.values(column.choice.values).map((value) => [value, value] as const);
+  }
+  return undefined;
+}
+
+/**
+ * A field's definition: a described column's own type, reference, choices and length, or what
+ * the field's name says (task fields, custom fields, the audit and dictionary tables).
+ */
+export function makeField(
+  name: string,
+  reference?: string,
+  choices?: ChoiceList,
+  column?: ColumnDescriptor,
+): FieldDef {
+  const type: FieldType = typeOf(name, column, reference, choices);
   // A choice is numeric only when all its values are (approval states are words).
-  const numeric =
-    INTEGER_FIELDS.has(name) && (choices ?? []).every(([value]) => /^-?\d+$/.test(value));
+  const integral =
+    column?.type === "integer" || column?.type === "choice" || INTEGER_FIELDS.has(name);
+  const numeric = integral && (choices ?? []).every(([value]) => /^-?\d+$/.test(value));
   const compareAs: CompareAs = numeric
     ? "number"
     : type === "date_time" || type === "due_date"
@@ -520,7 +555,42 @@ export function makeField(name: string, reference?: string, choices?: ChoiceList
     ...(reference ? { reference } : {}),
     ...(choices ? { choices: new Map(choices) } : {}),
     ...(name === "sys_domain" ? { displayValueWhenMissing: true } : {}),
+    ...(column?.length === undefined ? {} : { maxLength: column.length }),
   };
+}
+
+/** Field → its column; a fallback field (sysapproval) is a reference column of its own. */
+function columnsByField(table: TableDescriptor): Map<string, ColumnDescriptor> {
+  const columns = new Map<string, ColumnDescriptor>();
+  for (const column of table.columns) {
+    if (!columns.has(column.field)) {
+      columns.set(column.field, column);
+    }
+    const { fallback } = column;
+    if (fallback !== undefined && !columns.has(fallback.field)) {
+      columns.set(fallback.field, {
+        property: column.property,
+        field: fallback.field,
+        type: "reference",
+        length: column.length,
+        references: fallback.references,
+      });
+    }
+  }
+  return columns;
+}
+
+/** Numbering of a described table with a `number` column: the instance's prefix, else its own. */
+function numberingOf(name: string): readonly [string, number] | null {
+  const known = NUMBERING[name];
+  if (known !== undefined) {
+    return known;
+  }
+  const table = TABLES.find((candidate) => candidate.name === name);
+  if (table === undefined || !table.columns.some((column) => column.field === "number")) {
+    return null;
+  }
+  return [table.typeName.slice(0, 3).toUpperCase(), FIRST_NUMBER];
 }
 
 /** One table's dictionary. Served tables reject unknown fields except custom `u_` ones. */
@@ -549,7 +619,7 @@ export class TableDef {
         ? "name"
         : "sys_id";
     this.isTask = TASK_EXTENSIONS.has(name);
-    this.numbering = NUMBERING[name] ?? null;
+    this.numbering = numberingOf(name);
     const defaults: Record<string, string> = {};
     for (const [field, value] of Object.entries(DEFAULTS)) {
       if (this.fieldMap.has(field)) {
@@ -594,19 +664,23 @@ export class Dictionary {
   private readonly tables = new Map<string, TableDef>();
 
   constructor() {
-    for (const name of SERVICENOW_TABLE_NAMES) {
+    for (const table of TABLES) {
+      const { name } = table;
       const spec = SERVICENOW_TABLES[name];
+      const columns = columnsByField(table);
       const extras = EXTRA_FIELDS[name] ?? [];
       const audit = spec.fields.includes("sys_updated_on") ? AUDIT_FIELDS : [];
       const names = [...new Set([...spec.fields, ...audit, ...extras])];
       const choices = CHOICES[name] ?? {};
-      const fields = names.map((field) =>
-        makeField(
+      const fields = names.map((field) => {
+        const column = columns.get(field);
+        return makeField(
           field,
           spec.references[field] ?? (extras.includes(field) ? EXTRA_REFERENCES[field] : undefined),
-          choices[field],
-        ),
-      );
+          choices[field] ?? columnChoicesOf(column),
+          column,
+        );
+      });
       this.tables.set(name, new TableDef(name, true, fields));
     }
     this.tables.set(
@@ -630,9 +704,16 @@ export class Dictionary {
       new TableDef(
         DICTIONARY_TABLE,
         true,
-        ["sys_id", "sys_created_on", "sys_updated_on", "name", "element", "internal_type"].map(
-          (field) => makeField(field),
-        ),
+        [
+          "sys_id",
+          "sys_created_on",
+          "sys_updated_on",
+          "name",
+          "element",
+          "internal_type",
+          "reference",
+          "max_length",
+        ].map((field) => makeField(field)),
       ),
     );
     // Every reference target exists, unserved, so a reference can carry a display value.
@@ -675,6 +756,8 @@ export class Dictionary {
       element: field.name,
       internal_type:
         field.type === "date_time" || field.type === "due_date" ? "glide_date_time" : field.type,
+      reference: field.reference ?? "",
+      max_length: field.maxLength === undefined ? "" : String(field.maxLength),
     }));
   }
 

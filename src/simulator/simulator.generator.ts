@@ -1,3 +1,6 @@
+import { JOURNAL_ENTRY_TABLE } from "../modules/journal-entries/journal-entry.table";
+import type { ColumnDescriptor, TableDescriptor } from "../table-model/table.descriptor";
+import { TABLES } from "../tables";
 import { SimulatorError } from "./simulator.errors";
 import type { FieldsInput, SimRecord } from "./simulator.store";
 import { formatGlideDateTime } from "./simulator.time";
@@ -5,8 +8,10 @@ import { formatGlideDateTime } from "./simulator.time";
 /**
  * A seeded, realistic dataset: groups with managers, users across departments and time zones,
  * changes with planned and actual windows and their approvals, incidents across states with
- * consistent timestamps (opened < resolved < closed), and journal entries. Same seed, same data,
- * sys_ids included.
+ * consistent timestamps (opened < resolved < closed), and journal entries. Every other table
+ * of `TABLES` is generated from its descriptor (values by column type, choice values, references
+ * to generated records, journal entries for its journal fields), so a new table gets data
+ * without an edit here. Same seed, same data, sys_ids included.
  */
 
 export interface DatasetOptions {
@@ -17,8 +22,10 @@ export interface DatasetOptions {
   readonly changes?: number;
   /** Approvers per change that goes through approval (standard changes are pre-approved). */
   readonly approvalsPerChange?: number;
-  /** Journal entries (comments, work notes) per incident and per change. */
+  /** Journal entries (comments, work notes) per incident, per change, per record of a journaled table. */
   readonly journalPerRecord?: number;
+  /** Records of each table generated from its descriptor alone (by table name). */
+  readonly records?: Readonly<Record<string, number>>;
   /** Records are created and updated within [start, end). */
   readonly start?: Date;
   readonly end?: Date;
@@ -42,6 +49,8 @@ export const DATASET_DEFAULTS = {
   changes: 100,
   approvalsPerChange: 2,
   journalPerRecord: 2,
+  /** Records of a table generated from its descriptor, unless `records` says otherwise. */
+  recordsPerTable: 100,
   start: new Date("2024-01-01T00:00:00Z"),
   end: new Date("2025-01-01T00:00:00Z"),
 } as const;
@@ -640,28 +649,220 @@ export function generateDataset(sink: RecordSink, options: DatasetOptions): Data
     incidents.push({ sysId: record.sys_id, created: opened, updated });
   }
 
-  // Journal entries fall between a record's creation and its last update.
-  const journal = (table: string, records: readonly Created[]): void => {
-    for (const record of records) {
-      for (let k = 0; k < journals; k++) {
-        const when =
-          record.created + Math.floor(rng.float() * (record.updated - record.created + 1));
-        insert("sys_journal_field", {
-          sys_id: rng.sysId(),
-          element_id: record.sysId,
-          name: table,
-          element: rng.chance(0.5) ? "comments" : "work_notes",
-          value: rng.pick(JOURNAL_TEXTS),
-          sys_created_by: anyUser().userName,
-          sys_created_on: at(Math.floor(when / 1000) * 1000),
-        });
-      }
-    }
+  const journal: JournalWriter = (rand, table, records) => {
+    writeJournal(rand, insert, table, records, journals, users);
   };
-  journal("incident", incidents);
-  journal("change_request", changes);
+  journal(rng, INCIDENT, incidents);
+  journal(rng, CHANGE_REQUEST, changes);
+
+  // Every other described table, each from its own stream: adding one changes no other data.
+  const pools = new Map<string, readonly string[]>([
+    ["cmn_department", departments],
+    ["cmdb_ci_service", services],
+    ["cmdb_ci", cis],
+    ["sys_user", users.map((user) => user.sysId)],
+    ["sys_user_group", groups],
+    [INCIDENT, incidents.map((record) => record.sysId)],
+    [CHANGE_REQUEST, changes.map((record) => record.sysId)],
+  ]);
+  for (const table of TABLES) {
+    if (REALISTIC_TABLES.has(table.name)) {
+      continue;
+    }
+    const described = generateDescribed(table, {
+      rng: new Random(options.seed ^ hashOf(table.name)),
+      insert,
+      count: count(
+        options.records?.[table.name],
+        DATASET_DEFAULTS.recordsPerTable,
+        `records.${table.name}`,
+      ),
+      start,
+      span,
+      last,
+      pools,
+      users,
+      journal,
+    });
+    pools.set(table.name, described);
+  }
 
   return { counts, start: at(start), end: at(end) };
+}
+
+const INCIDENT = "incident";
+const CHANGE_REQUEST = "change_request";
+
+/**
+ * Tables the generator knows well enough to fill realistically (states, timestamps, relations
+ * and approvals consistent with each other); the others are generated from their descriptors.
+ */
+const REALISTIC_TABLES: ReadonlySet<string> = new Set([
+  "sys_user_group",
+  "sys_user",
+  INCIDENT,
+  CHANGE_REQUEST,
+  "sysapproval_approver",
+  JOURNAL_ENTRY_TABLE.name,
+]);
+
+interface GeneratedUser {
+  readonly sysId: string;
+  readonly userName: string;
+}
+
+type Insert = (table: string, fields: FieldsInput) => SimRecord;
+type JournalWriter = (rng: Random, table: string, records: readonly Created[]) => void;
+
+/**
+ * Journal entries of a table's records, for each of its journal fields (comments, work notes),
+ * between each record's creation and its last update.
+ */
+function writeJournal(
+  rng: Random,
+  insert: Insert,
+  table: string,
+  records: readonly Created[],
+  perRecord: number,
+  users: readonly GeneratedUser[],
+): void {
+  const elements = TABLES.find((candidate) => candidate.name === table)?.journalFields ?? [];
+  if (elements.length === 0) {
+    return;
+  }
+  for (const record of records) {
+    for (let k = 0; k < perRecord; k++) {
+      const when = record.created + Math.floor(rng.float() * (record.updated - record.created + 1));
+      insert(JOURNAL_ENTRY_TABLE.name, {
+        sys_id: rng.sysId(),
+        element_id: record.sysId,
+        name: table,
+        element: rng.pick(elements),
+        value: rng.pick(JOURNAL_TEXTS),
+        sys_created_by: rng.pick(users).userName,
+        sys_created_on: at(Math.floor(when / 1000) * 1000),
+      });
+    }
+  }
+}
+
+/** A stable 32-bit hash of a table name, to seed its own stream. */
+function hashOf(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+interface DescribedContext {
+  readonly rng: Random;
+  readonly insert: Insert;
+  readonly count: number;
+  readonly start: number;
+  readonly span: number;
+  readonly last: number;
+  /** sys_ids generated so far, by table: what a reference column may point to. */
+  readonly pools: ReadonlyMap<string, readonly string[]>;
+  readonly users: readonly GeneratedUser[];
+  readonly journal: JournalWriter;
+}
+
+/** Properties every record gets from its timestamps, whatever its columns say. */
+const RECORD_PROPERTIES: ReadonlySet<string> = new Set(["sysId", "sysCreatedOn", "sysUpdatedOn"]);
+
+/**
+ * Records of a table from its descriptor alone: each column a value of its type (a choice one
+ * of its values, a reference one of the generated records of its table), its `scope` conditions
+ * met so the sync reads it, a number assigned by the store, and journal entries for its journal
+ * fields. Returns the sys_ids.
+ */
+function generateDescribed(table: TableDescriptor, context: DescribedContext): string[] {
+  const { rng, start, span, last } = context;
+  const writeOnce = table.cursorField === "sys_created_on";
+  const columns = table.columns.filter((column) => !RECORD_PROPERTIES.has(column.property));
+  const created = Array.from(
+    { length: context.count },
+    () => Math.floor((start + rng.float() * span * 0.98) / 1000) * 1000,
+  ).sort((a, b) => a - b);
+  const records: Created[] = [];
+  for (const [index, opened] of created.entries()) {
+    const updated = writeOnce ? opened : Math.min(opened + rng.int(0, 30 * 24 * 60) * MINUTE, last);
+    const fields: Record<string, string> = {
+      sys_id: rng.sysId(),
+      sys_created_on: at(opened),
+      ...(writeOnce ? {} : { sys_updated_on: at(updated) }),
+    };
+    for (const column of columns) {
+      const value = valueOf(column, { ...context, index, opened, updated, table });
+      if (value !== null) {
+        fields[column.field] = value;
+        if (column.fallback !== undefined) {
+          fields[column.fallback.field] = value;
+        }
+      }
+    }
+    Object.assign(fields, table.scope ?? {});
+    const record = context.insert(table.name, fields);
+    records.push({ sysId: record.sys_id, created: opened, updated });
+  }
+  context.journal(rng, table.name, records);
+  return records.map((record) => record.sysId);
+}
+
+interface ValueContext extends DescribedContext {
+  readonly table: TableDescriptor;
+  readonly index: number;
+  readonly opened: number;
+  readonly updated: number;
+}
+
+/** A column's value in a generated record; null to leave it to the store (a number, a default). */
+function valueOf(column: ColumnDescriptor, context: ValueContext): string | null {
+  const { rng } = context;
+  switch (column.type) {
+    case "reference": {
+      const pool = context.pools.get(column.references ?? "") ?? [];
+      return pool.length > 0 && (column.required || rng.chance(0.8)) ? rng.pick(pool) : "";
+    }
+    case "choice": {
+      const values = Object.values(column.choice?.values ?? {});
+      return values.length > 0 ? rng.pick(values) : "";
+    }
+    case "integer": {
+      const labelled = Object.keys(column.label?.defaults ?? {});
+      return labelled.length > 0 ? rng.pick(labelled) : String(rng.int(0, 10));
+    }
+    case "boolean":
+      return String(rng.chance(0.8));
+    case "dateTime":
+      return column.required || rng.chance(0.7)
+        ? at(context.opened + Math.floor(rng.float() * (context.updated - context.opened + 1)))
+        : "";
+    case "text":
+      return textOf(column, context);
+  }
+}
+
+/** Text that reads as what the field holds: a user for `*_by`, an address for an email. */
+function textOf(column: ColumnDescriptor, context: ValueContext): string | null {
+  const { field } = column;
+  const n = context.index + 1;
+  if (field === "number") {
+    return null;
+  }
+  let text: string;
+  if (field.endsWith("_by") && context.users.length > 0) {
+    text = context.rng.pick(context.users).userName;
+  } else if (field === "email" || field.endsWith("_email")) {
+    text = `${context.table.name.replace(/_/g, ".")}.${n}@example.com`;
+  } else if (field === "name") {
+    text = `${context.table.typeName} ${n}`;
+  } else {
+    const words = field.replace(/_/g, " ");
+    text = `${words.charAt(0).toUpperCase()}${words.slice(1)} ${n}`;
+  }
+  return column.length === undefined ? text : text.slice(0, column.length);
 }
 
 interface GeneratedChange {
