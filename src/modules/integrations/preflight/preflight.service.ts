@@ -11,7 +11,7 @@ import {
   isServiceNowError,
   type ServiceNowClient,
 } from "../../../servicenow";
-import { SERVICENOW_TABLE_NAMES } from "../../../servicenow/servicenow-tables";
+import { SERVICENOW_TABLE_NAMES, SERVICENOW_TABLES } from "../../../servicenow/servicenow-tables";
 import { ConnectionCheck, ConnectionValidation, type Integration } from "../integration.entity";
 import { AuthMethod, CheckStatus } from "../integration.enums";
 import type { IntegrationConnectionFactory } from "../integration-connection.factory";
@@ -155,7 +155,9 @@ export class PreflightService {
     );
 
     await record("field discovery", async () => {
-      const fields = await fetchTableFields(signedIn, "incident", ["task"]);
+      // One described table proves sys_dictionary is readable; its parents come from its descriptor.
+      const probe = SERVICENOW_TABLES.incident;
+      const fields = await fetchTableFields(signedIn, probe.name, probe.parentTables ?? []);
       return fields === null
         ? {
             status: CheckStatus.WARN,
