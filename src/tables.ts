@@ -18,3 +18,16 @@ export const TABLES: readonly TableDescriptor[] = [
   APPROVAL_TABLE,
   JOURNAL_ENTRY_TABLE,
 ];
+
+const BY_NAME: ReadonlyMap<string, TableDescriptor> = new Map(
+  TABLES.map((table) => [table.name, table]),
+);
+
+/** The described table of a ServiceNow table name (a reference's or a relation's target). */
+export function tableNamed(name: string): TableDescriptor {
+  const table = BY_NAME.get(name);
+  if (table === undefined) {
+    throw new RangeError(`${name} is not a table the gateway reads`);
+  }
+  return table;
+}

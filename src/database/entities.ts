@@ -1,50 +1,46 @@
 import type { EntityTarget } from "typeorm";
 
-import { Approval } from "../modules/approvals/approval.entity";
-import { ChangeRequest } from "../modules/change-requests/change-request.entity";
-import { Incident } from "../modules/incidents/incident.entity";
 import { Integration } from "../modules/integrations/integration.entity";
 import { OAuthState } from "../modules/integrations/oauth-state.entity";
-import { JournalEntry } from "../modules/journal-entries/journal-entry.entity";
-import { UserGroup } from "../modules/user-groups/user-group.entity";
-import { User } from "../modules/users/user.entity";
 import { SyncLease } from "../sync/sync-lease.entity";
 import { SyncRun } from "../sync/sync-run.entity";
 import { SyncState } from "../sync/sync-state.entity";
 import type { TableDescriptor } from "../table-model/table.descriptor";
+import { TABLES } from "../tables";
+import { createRecordEntity, type RecordEntityClass } from "./record-entity.factory";
+import type { RecordRow } from "./record-row.type";
 import type { ServiceNowRecordEntity } from "./servicenow-record.entity";
+
+/** One entity per described table, built once: TypeORM keys its metadata by class. */
+const RECORD_ENTITIES: ReadonlyMap<string, RecordEntityClass> = new Map(
+  TABLES.map((table) => [table.name, createRecordEntity(table)]),
+);
 
 export const ENTITIES = [
   Integration,
-  User,
-  UserGroup,
-  Incident,
-  ChangeRequest,
-  Approval,
-  JournalEntry,
+  ...RECORD_ENTITIES.values(),
   SyncRun,
   SyncState,
   OAuthState,
   SyncLease,
 ];
 
-const RECORD_ENTITIES: ReadonlyMap<string, EntityTarget<ServiceNowRecordEntity>> = new Map<
-  string,
-  EntityTarget<ServiceNowRecordEntity>
->([
-  ["sys_user_group", UserGroup],
-  ["sys_user", User],
-  ["incident", Incident],
-  ["change_request", ChangeRequest],
-  ["sysapproval_approver", Approval],
-  ["sys_journal_field", JournalEntry],
-]);
-
 /** The TypeORM entity that stores a described table's rows. */
 export function recordEntityOf(table: TableDescriptor): EntityTarget<ServiceNowRecordEntity> {
+  return recordEntityClassOf(table);
+}
+
+/**
+ * The same entity, typed by its descriptor: `Repository<RecordRow<typeof INCIDENT_TABLE>>`
+ * names every column. `T` must be the descriptor's own type (declared with `satisfies`).
+ */
+export function recordEntityClassOf<T extends TableDescriptor>(
+  table: T,
+): RecordEntityClass<RecordRow<T>> {
   const entity = RECORD_ENTITIES.get(table.name);
   if (entity === undefined) {
     throw new RangeError(`No entity for the ServiceNow table ${table.name}`);
   }
-  return entity;
+  // The entity was built from this very descriptor: its instances have RecordRow<T>'s columns.
+  return entity as RecordEntityClass<RecordRow<T>>;
 }

@@ -8,6 +8,12 @@ export interface RecordKey {
   readonly sysId: string;
 }
 
+/** Rows of a to-many relation are ordered by one property, then by id. */
+export interface RecordOrder {
+  readonly property: string;
+  readonly direction: "ASC" | "DESC";
+}
+
 const keyOf = (integrationId: string, value: string): string => `${integrationId}:${value}`;
 
 function groupByIntegration<K extends RecordKey>(keys: readonly K[]): Map<string, string[]> {
@@ -26,9 +32,9 @@ function groupByIntegration<K extends RecordKey>(keys: readonly K[]): Map<string
  */
 async function loadWhereIn<T extends ServiceNowRecordEntity>(
   repository: Repository<T>,
-  column: keyof T & string,
+  column: string,
   keys: readonly RecordKey[],
-  orderBy?: { property: keyof T & string; direction: "ASC" | "DESC" },
+  orderBy?: RecordOrder,
 ): Promise<T[]> {
   const query = repository.createQueryBuilder("record");
   let index = 0;
@@ -67,18 +73,21 @@ export function createRecordBySysIdLoader<T extends ServiceNowRecordEntity>(
   );
 }
 
-/** Loads every record whose `column` holds the key's sys_id (e.g. approvals of a change). */
+/**
+ * Loads every record whose `column` (a property of the entity, e.g. documentSysId) holds the
+ * key's sys_id (e.g. approvals of a change).
+ */
 export function createRecordsByReferenceLoader<T extends ServiceNowRecordEntity>(
   repository: Repository<T>,
-  column: keyof T & string,
-  orderBy: { property: keyof T & string; direction: "ASC" | "DESC" },
+  column: string,
+  orderBy: RecordOrder,
 ): DataLoader<RecordKey, T[], string> {
   return new DataLoader<RecordKey, T[], string>(
     async (keys) => {
       const rows = await loadWhereIn(repository, column, keys, orderBy);
       const byKey = new Map<string, T[]>();
       for (const row of rows) {
-        const key = keyOf(row.integrationId, String(row[column]));
+        const key = keyOf(row.integrationId, String(Reflect.get(row, column)));
         const list = byKey.get(key) ?? [];
         list.push(row);
         byKey.set(key, list);

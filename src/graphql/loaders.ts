@@ -1,31 +1,34 @@
 import DataLoader from "dataloader";
 import { type DataSource, In } from "typeorm";
 
+import { recordEntityOf } from "../database/entities";
 import {
   createRecordBySysIdLoader,
   createRecordsByReferenceLoader,
   type RecordKey,
 } from "../database/record-loaders";
-import { Approval } from "../modules/approvals/approval.entity";
-import { ChangeRequest } from "../modules/change-requests/change-request.entity";
-import { Incident } from "../modules/incidents/incident.entity";
+import type { ServiceNowRecordEntity } from "../database/servicenow-record.entity";
 import { Integration } from "../modules/integrations/integration.entity";
 import {
   createJournalEntriesByRecordLoader,
   type JournalEntriesOptions,
 } from "../modules/journal-entries/journal-entries-by-record.loader";
 import type { JournalEntry } from "../modules/journal-entries/journal-entry.entity";
-import { UserGroup } from "../modules/user-groups/user-group.entity";
-import { User } from "../modules/users/user.entity";
 import { SyncRun } from "../sync/sync-run.entity";
+import type { TableDescriptor, ToManyRelation } from "../table-model/table.descriptor";
+import { tableNamed } from "../tables";
 
-/** Every relation of the API resolves through one of these, created fresh per request. */
+/**
+ * Every relation of the API resolves through one of these, created fresh per request. Record
+ * loaders exist per described table (to-one) and per to-many relation, made on first use.
+ */
 export interface Loaders {
-  readonly userBySysId: DataLoader<RecordKey, User | null, string>;
-  readonly groupBySysId: DataLoader<RecordKey, UserGroup | null, string>;
-  readonly changeRequestBySysId: DataLoader<RecordKey, ChangeRequest | null, string>;
-  readonly approvalsByDocument: DataLoader<RecordKey, Approval[], string>;
-  readonly incidentsCausedByChange: DataLoader<RecordKey, Incident[], string>;
+  recordBySysId(
+    table: TableDescriptor,
+  ): DataLoader<RecordKey, ServiceNowRecordEntity | null, string>;
+  recordsByReference(
+    relation: ToManyRelation,
+  ): DataLoader<RecordKey, ServiceNowRecordEntity[], string>;
   readonly integrationById: DataLoader<string, Integration | null>;
   readonly lastSyncRunByIntegration: DataLoader<string, SyncRun | null>;
   journalEntriesByRecord(
@@ -33,23 +36,36 @@ export interface Loaders {
   ): DataLoader<RecordKey, JournalEntry[], string>;
 }
 
+/** The loader under `key`, made by `create` the first time this request asks for it. */
+function memoized<V>(cache: Map<string, V>, key: string, create: () => V): V {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = create();
+    cache.set(key, value);
+  }
+  return value;
+}
+
 export function createLoaders(dataSource: DataSource): Loaders {
+  const bySysId = new Map<string, DataLoader<RecordKey, ServiceNowRecordEntity | null, string>>();
+  const byReference = new Map<string, DataLoader<RecordKey, ServiceNowRecordEntity[], string>>();
   const journalLoaders = new Map<string, DataLoader<RecordKey, JournalEntry[], string>>();
   const integrations = dataSource.getRepository(Integration);
   return {
-    userBySysId: createRecordBySysIdLoader(dataSource.getRepository(User)),
-    groupBySysId: createRecordBySysIdLoader(dataSource.getRepository(UserGroup)),
-    changeRequestBySysId: createRecordBySysIdLoader(dataSource.getRepository(ChangeRequest)),
-    approvalsByDocument: createRecordsByReferenceLoader(
-      dataSource.getRepository(Approval),
-      "documentSysId",
-      { property: "sysCreatedOn", direction: "ASC" },
-    ),
-    incidentsCausedByChange: createRecordsByReferenceLoader(
-      dataSource.getRepository(Incident),
-      "causedBySysId",
-      { property: "openedAt", direction: "ASC" },
-    ),
+    recordBySysId(table) {
+      return memoized(bySysId, table.name, () =>
+        createRecordBySysIdLoader(dataSource.getRepository(recordEntityOf(table))),
+      );
+    },
+    recordsByReference(relation) {
+      return memoized(byReference, `${relation.table}:${relation.foreignKey}`, () =>
+        createRecordsByReferenceLoader(
+          dataSource.getRepository(recordEntityOf(tableNamed(relation.table))),
+          relation.foreignKey,
+          relation.orderBy,
+        ),
+      );
+    },
     integrationById: new DataLoader<string, Integration | null>(async (ids) => {
       const rows = await integrations.findBy({ id: In([...ids]) });
       const byId = new Map(rows.map((row) => [row.id, row]));
@@ -73,13 +89,9 @@ export function createLoaders(dataSource: DataSource): Loaders {
     }),
     journalEntriesByRecord(options) {
       // One loader per distinct (first, element): their batches stay one query each.
-      const key = `${options.first}:${options.element ?? "*"}`;
-      let loader = journalLoaders.get(key);
-      if (!loader) {
-        loader = createJournalEntriesByRecordLoader(dataSource, options);
-        journalLoaders.set(key, loader);
-      }
-      return loader;
+      return memoized(journalLoaders, `${options.first}:${options.element ?? "*"}`, () =>
+        createJournalEntriesByRecordLoader(dataSource, options),
+      );
     },
   };
 }

@@ -1,22 +1,15 @@
 import type { GraphQLSchema } from "graphql";
 import { buildSchema, type ClassType, type ContainerType, type NonEmptyArray } from "type-graphql";
 
-import { ApprovalResolver } from "../modules/approvals/approval.resolver";
-import { ChangeRequestResolver } from "../modules/change-requests/change-request.resolver";
-import { IncidentResolver } from "../modules/incidents/incident.resolver";
 import { IntegrationResolver } from "../modules/integrations/integration.resolver";
+import { RECORD_RESOLVERS } from "../modules/records/record-resolvers";
 import { SyncRunResolver } from "../modules/sync-runs/sync-run.resolver";
-import { UserGroupResolver } from "../modules/user-groups/user-group.resolver";
-import { UserResolver } from "../modules/users/user.resolver";
 import { authChecker } from "./auth-checker";
 
+/** The integrations and sync runs, then one derived resolver per described table. */
 export const RESOLVERS: NonEmptyArray<ClassType> = [
   IntegrationResolver,
-  IncidentResolver,
-  ChangeRequestResolver,
-  UserResolver,
-  UserGroupResolver,
-  ApprovalResolver,
+  ...RECORD_RESOLVERS,
   SyncRunResolver,
 ];
 

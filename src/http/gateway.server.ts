@@ -35,19 +35,14 @@ import {
 } from "../graphql/service-unavailable";
 import { subscriptionsOverHttpPlugin } from "../graphql/subscriptions-over-http.plugin";
 import type { Logger } from "../logging/logger";
-import { ChangeRequestResolver } from "../modules/change-requests/change-request.resolver";
-import { ChangeRequestService } from "../modules/change-requests/change-request.service";
-import { IncidentResolver } from "../modules/incidents/incident.resolver";
-import { IncidentService } from "../modules/incidents/incident.service";
 import { IntegrationResolver } from "../modules/integrations/integration.resolver";
 import { IntegrationService } from "../modules/integrations/integration.service";
 import { IntegrationConnectionFactory } from "../modules/integrations/integration-connection.factory";
 import { IntegrationConnectionService } from "../modules/integrations/integration-connection.service";
 import { PreflightService } from "../modules/integrations/preflight/preflight.service";
+import { registerRecordResolvers } from "../modules/records/record-resolvers";
 import { SyncRunResolver } from "../modules/sync-runs/sync-run.resolver";
 import { SyncRunService } from "../modules/sync-runs/sync-run.service";
-import { UserResolver } from "../modules/users/user.resolver";
-import { UserService } from "../modules/users/user.service";
 import type { AwsSecretsSource } from "../secrets/aws-secrets.source";
 import { type SecretBox, SecretBoxError } from "../secrets/secret-box";
 import { StartupError, StartupErrorCode } from "../startup/startup.error";
@@ -262,17 +257,11 @@ async function serve(
   const scheduler = config.sync.schedulerEnabled
     ? new SyncScheduler(dataSource, syncService, { tickMs: config.sync.tickMs }, logger)
     : null;
-  const container = new ResolverContainer()
+  const container = registerRecordResolvers(new ResolverContainer(), dataSource)
     .register(
       IntegrationResolver,
       new IntegrationResolver(integrationService, connectionService, syncService),
     )
-    .register(IncidentResolver, new IncidentResolver(new IncidentService(dataSource)))
-    .register(
-      ChangeRequestResolver,
-      new ChangeRequestResolver(new ChangeRequestService(dataSource)),
-    )
-    .register(UserResolver, new UserResolver(new UserService(dataSource)))
     .register(SyncRunResolver, new SyncRunResolver(new SyncRunService(dataSource), syncService));
   const schema = await buildGatewaySchema(container);
   const tokens = new AccessTokens(options.adminToken, config.viewerTokens);

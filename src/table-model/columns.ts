@@ -1,6 +1,7 @@
 import type {
   ChoiceEnum,
   ColumnDescriptor,
+  ColumnType,
   FilterOptions,
   IntegrationRelation,
   JournalRelation,
@@ -8,22 +9,39 @@ import type {
   ToManyRelation,
 } from "./table.descriptor";
 
+/**
+ * A column as its builder returns it: the descriptor, with its property name, type, NOT NULL
+ * and label property kept as literal types so that row types can be derived from a
+ * descriptor (`RecordRow` in `src/database/record-row.type.ts`).
+ */
+export type TypedColumn<
+  P extends string,
+  T extends ColumnType,
+  R extends boolean = false,
+  L extends string = never,
+> = ColumnDescriptor & {
+  readonly property: P;
+  readonly type: T;
+  readonly required?: R;
+  readonly label?: LabelColumn & { readonly property: L };
+};
+
 /** What every column builder accepts. */
-interface ColumnOptions {
-  readonly property: string;
+interface ColumnOptions<P extends string = string, R extends boolean = false> {
+  readonly property: P;
   readonly description?: string;
-  readonly required?: boolean;
+  readonly required?: R;
   /** `true` for a filter named after the property. */
   readonly filter?: FilterOptions | true;
   readonly order?: string;
 }
 
-function column(
+function column<P extends string, T extends ColumnType, R extends boolean, L extends string>(
   field: string,
-  type: ColumnDescriptor["type"],
-  options: ColumnOptions,
+  type: T,
+  options: ColumnOptions<P, R>,
   extra: Partial<ColumnDescriptor> = {},
-): ColumnDescriptor {
+): TypedColumn<P, T, R, L> {
   const { filter, ...rest } = options;
   return {
     field,
@@ -31,31 +49,37 @@ function column(
     ...rest,
     ...(filter === undefined ? {} : { filter: filter === true ? {} : filter }),
     ...extra,
-  };
+  } as TypedColumn<P, T, R, L>; // `extra` holds no property, type or required: they stay as typed
 }
 
 /** A string column: varchar(length), or unbounded text without a length. */
-export function text(
+export function text<P extends string, R extends boolean = false>(
   field: string,
-  options: ColumnOptions & { readonly length?: number },
-): ColumnDescriptor {
+  options: ColumnOptions<P, R> & { readonly length?: number },
+): TypedColumn<P, "text", R> {
   const { length, ...rest } = options;
   return column(field, "text", rest, length === undefined ? {} : { length });
 }
 
-export function integer(
+export function integer<P extends string, L extends string = never>(
   field: string,
-  options: ColumnOptions & { readonly label?: LabelColumn },
-): ColumnDescriptor {
+  options: ColumnOptions<P> & { readonly label?: LabelColumn & { readonly property: L } },
+): TypedColumn<P, "integer", false, L> {
   const { label, ...rest } = options;
   return column(field, "integer", rest, label === undefined ? {} : { label });
 }
 
-export function boolean(field: string, options: ColumnOptions): ColumnDescriptor {
+export function boolean<P extends string>(
+  field: string,
+  options: ColumnOptions<P>,
+): TypedColumn<P, "boolean"> {
   return column(field, "boolean", options);
 }
 
-export function dateTime(field: string, options: ColumnOptions): ColumnDescriptor {
+export function dateTime<P extends string, R extends boolean = false>(
+  field: string,
+  options: ColumnOptions<P, R>,
+): TypedColumn<P, "dateTime", R> {
   return column(field, "dateTime", options);
 }
 
@@ -63,14 +87,14 @@ export function dateTime(field: string, options: ColumnOptions): ColumnDescripto
  * A sys_id of `table`. With `relation`, the record gains a to-one field of that name (the
  * table must be one the gateway reads).
  */
-export function reference(
+export function reference<P extends string>(
   field: string,
   table: string,
-  options: ColumnOptions & {
+  options: ColumnOptions<P> & {
     readonly relation?: string | { readonly name: string; readonly description?: string };
     readonly fallback?: ColumnDescriptor["fallback"];
   },
-): ColumnDescriptor {
+): TypedColumn<P, "reference"> {
   const { relation, fallback, ...rest } = options;
   return column(field, "reference", rest, {
     length: 32,
@@ -83,10 +107,13 @@ export function reference(
 }
 
 /** A choice: its raw value (varchar 40), its known values as an enum, its label beside it. */
-export function choice(
+export function choice<P extends string, L extends string = never>(
   field: string,
-  options: ColumnOptions & { readonly choice: ChoiceEnum; readonly label?: LabelColumn },
-): ColumnDescriptor {
+  options: ColumnOptions<P> & {
+    readonly choice: ChoiceEnum;
+    readonly label?: LabelColumn & { readonly property: L };
+  },
+): TypedColumn<P, "choice", false, L> {
   const { choice: values, label, ...rest } = options;
   return column(field, "choice", rest, {
     length: 40,
@@ -102,7 +129,11 @@ export function choice(
  */
 export function recordColumns(
   options: { readonly listed?: boolean; readonly writeOnce?: boolean } = {},
-): ColumnDescriptor[] {
+): [
+  TypedColumn<"sysId", "text", true>,
+  TypedColumn<"sysCreatedOn", "dateTime", true>,
+  TypedColumn<"sysUpdatedOn", "dateTime", true>,
+] {
   const listed = options.listed ?? false;
   return [
     text("sys_id", {

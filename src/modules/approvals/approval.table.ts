@@ -1,7 +1,7 @@
 import { recordColumns, reference, text } from "../../table-model/columns";
 import type { TableDescriptor } from "../../table-model/table.descriptor";
 
-export const APPROVAL_TABLE: TableDescriptor = {
+export const APPROVAL_TABLE = {
   name: "sysapproval_approver",
   entityName: "approval",
   typeName: "Approval",
@@ -33,4 +33,4 @@ export const APPROVAL_TABLE: TableDescriptor = {
     text("comments", { property: "comments" }),
   ],
   indexes: [["integrationId", "documentSysId"]],
-};
+} satisfies TableDescriptor;

@@ -1,39 +1,8 @@
-import { registerEnumType } from "type-graphql";
+import { choiceMembersOf, choiceOf } from "../../table-model/choice-values";
+import { CHANGE_REQUEST_STATE_VALUES } from "./change-request.table";
 
-import { choiceOf } from "../../common/choice-values";
-
-export enum ChangeRequestState {
-  NEW = "NEW",
-  ASSESS = "ASSESS",
-  AUTHORIZE = "AUTHORIZE",
-  SCHEDULED = "SCHEDULED",
-  IMPLEMENT = "IMPLEMENT",
-  REVIEW = "REVIEW",
-  CLOSED = "CLOSED",
-  CANCELED = "CANCELED",
-}
-
-export const CHANGE_REQUEST_STATE_VALUES: Readonly<Record<ChangeRequestState, string>> = {
-  [ChangeRequestState.NEW]: "-5",
-  [ChangeRequestState.ASSESS]: "-4",
-  [ChangeRequestState.AUTHORIZE]: "-3",
-  [ChangeRequestState.SCHEDULED]: "-2",
-  [ChangeRequestState.IMPLEMENT]: "-1",
-  [ChangeRequestState.REVIEW]: "0",
-  [ChangeRequestState.CLOSED]: "3",
-  [ChangeRequestState.CANCELED]: "4",
-};
+/** Known change states (the GraphQL enum ChangeRequestState is built from the same values). */
+export type ChangeRequestState = keyof typeof CHANGE_REQUEST_STATE_VALUES;
+export const ChangeRequestState = choiceMembersOf(CHANGE_REQUEST_STATE_VALUES);
 
 export const changeRequestStateOf = choiceOf(CHANGE_REQUEST_STATE_VALUES);
-
-export enum ChangeRequestOrderField {
-  NUMBER = "NUMBER",
-  CREATED_AT = "CREATED_AT",
-  UPDATED_AT = "UPDATED_AT",
-  PLANNED_START = "PLANNED_START",
-  PRIORITY = "PRIORITY",
-  STATE = "STATE",
-}
-
-registerEnumType(ChangeRequestState, { name: "ChangeRequestState" });
-registerEnumType(ChangeRequestOrderField, { name: "ChangeRequestOrderField" });

@@ -24,7 +24,7 @@ export const CHANGE_REQUEST_STATE_VALUES = {
   CANCELED: "4",
 } as const;
 
-export const CHANGE_REQUEST_TABLE: TableDescriptor = {
+export const CHANGE_REQUEST_TABLE = {
   name: "change_request",
   entityName: "change_request",
   typeName: "ChangeRequest",
@@ -148,4 +148,4 @@ export const CHANGE_REQUEST_TABLE: TableDescriptor = {
     key: "number",
     keyDescription: "e.g. CHG0030001",
   },
-};
+} satisfies TableDescriptor;

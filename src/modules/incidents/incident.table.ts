@@ -22,7 +22,7 @@ export const INCIDENT_STATE_VALUES = {
   CANCELED: "8",
 } as const;
 
-export const INCIDENT_TABLE: TableDescriptor = {
+export const INCIDENT_TABLE = {
   name: "incident",
   entityName: "incident",
   typeName: "Incident",
@@ -179,4 +179,4 @@ export const INCIDENT_TABLE: TableDescriptor = {
     key: "number",
     keyDescription: "e.g. INC0010001",
   },
-};
+} satisfies TableDescriptor;

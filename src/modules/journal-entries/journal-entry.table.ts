@@ -5,7 +5,7 @@ import type { TableDescriptor } from "../../table-model/table.descriptor";
  * Comments and work notes of the tables with `journalFields`. The sync reads only the entries
  * of those tables and fields (minus excluded ones): see `journalScope`.
  */
-export const JOURNAL_ENTRY_TABLE: TableDescriptor = {
+export const JOURNAL_ENTRY_TABLE = {
   name: "sys_journal_field",
   entityName: "journal_entry",
   typeName: "JournalEntry",
@@ -42,4 +42,4 @@ export const JOURNAL_ENTRY_TABLE: TableDescriptor = {
     }),
   ],
   indexes: [["integrationId", "elementSysId", "sysCreatedOn"]],
-};
+} satisfies TableDescriptor;

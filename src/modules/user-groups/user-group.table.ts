@@ -1,7 +1,7 @@
 import { boolean, integration, recordColumns, reference, text } from "../../table-model/columns";
 import type { TableDescriptor } from "../../table-model/table.descriptor";
 
-export const USER_GROUP_TABLE: TableDescriptor = {
+export const USER_GROUP_TABLE = {
   name: "sys_user_group",
   entityName: "sn_user_group",
   typeName: "UserGroup",
@@ -17,4 +17,4 @@ export const USER_GROUP_TABLE: TableDescriptor = {
     boolean("active", { property: "active" }),
   ],
   relations: [integration()],
-};
+} satisfies TableDescriptor;

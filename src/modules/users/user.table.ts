@@ -1,7 +1,7 @@
 import { boolean, integration, recordColumns, reference, text } from "../../table-model/columns";
 import type { TableDescriptor } from "../../table-model/table.descriptor";
 
-export const USER_TABLE: TableDescriptor = {
+export const USER_TABLE = {
   name: "sys_user",
   entityName: "sn_user",
   typeName: "User",
@@ -56,4 +56,4 @@ export const USER_TABLE: TableDescriptor = {
     key: "userName",
     keyDescription: "ServiceNow user_name.",
   },
-};
+} satisfies TableDescriptor;

@@ -1,6 +1,6 @@
 import { ArgsType, Field, Int } from "type-graphql";
 
-import { GatewayError } from "../common/gateway.error";
+import { GatewayError } from "../../common/gateway.error";
 
 export const MAX_UPDATES = 100;
 const ELEMENTS = ["comments", "work_notes"];
