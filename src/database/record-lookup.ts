@@ -1,7 +1,7 @@
 import type { ObjectLiteral, Repository, SelectQueryBuilder } from "typeorm";
 
 import { GatewayError } from "../common/gateway.error";
-import { containsNul, SYS_ID_PATTERN } from "../graphql/filters/query-filters";
+import { containsNul, SYS_ID_PATTERN } from "./query-filters";
 
 export interface LookupArgs {
   readonly integrationId?: string | null;

@@ -1,5 +1,5 @@
 import type { Logger } from "../logging/logger";
-import type { Loaders } from "./loaders";
+import type { Loaders } from "./loaders/loaders";
 
 export type Role = "admin" | "viewer";
 

@@ -25,7 +25,7 @@ import { depthLimitRule } from "../graphql/depth-limit.rule";
 import { createErrorFormatter } from "../graphql/format-error";
 import { introspectionLimitRule } from "../graphql/introspection-limit.rule";
 import { jsonResponseStatusPlugin } from "../graphql/json-response-status.plugin";
-import { createLoaders } from "../graphql/loaders";
+import { createLoaders } from "../graphql/loaders/loaders";
 import { buildGatewaySchema, ResolverContainer } from "../graphql/schema";
 import {
   DATABASE_UNAVAILABLE_MESSAGE,

@@ -1,5 +1,5 @@
 import { GatewayError } from "../../src/common/gateway.error";
-import { decodeCursor, encodeCursor } from "../../src/graphql/pagination/cursor";
+import { decodeCursor, encodeCursor } from "../../src/database/keyset-cursor";
 
 const raw = (payload: unknown): string =>
   Buffer.from(JSON.stringify(payload)).toString("base64url");

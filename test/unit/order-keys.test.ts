@@ -1,5 +1,5 @@
 import { GatewayError } from "../../src/common/gateway.error";
-import type { SortKey } from "../../src/graphql/pagination/keyset";
+import type { SortKey } from "../../src/database/keyset";
 import { pageSize, toSortKeys } from "../../src/graphql/pagination/order-keys";
 
 type Field = "NUMBER" | "OPENED_AT" | "PRIORITY";

@@ -1,5 +1,7 @@
 import { type ClassType, Field, Int, ObjectType } from "type-graphql";
 
+import type { ConnectionResult } from "../../database/keyset";
+
 @ObjectType()
 export class PageInfo {
   @Field()
@@ -13,14 +15,6 @@ export class PageInfo {
 
   @Field(() => String, { nullable: true })
   endCursor: string | null;
-}
-
-/** What a service hands the resolver: a page, and a count computed only when asked for. */
-export interface ConnectionResult<TNode> {
-  readonly nodes: TNode[];
-  readonly cursors: string[];
-  readonly hasNextPage: boolean;
-  readonly count: () => Promise<number>;
 }
 
 export interface Connection<TNode> {

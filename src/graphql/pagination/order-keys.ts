@@ -1,5 +1,5 @@
 import { GatewayError } from "../../common/gateway.error";
-import type { SortKey } from "./keyset";
+import type { SortKey } from "../../database/keyset";
 
 export interface OrderInput<TField extends string> {
   readonly field: TField;

@@ -1,4 +1,4 @@
-import type { SortKey } from "../../graphql/pagination/keyset";
+import type { SortKey } from "../../database/keyset";
 import type { ColumnDescriptor, TableDescriptor } from "../../table-model/table.descriptor";
 
 /** How one field of a table's filter input narrows the list. */

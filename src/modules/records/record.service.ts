@@ -1,18 +1,17 @@
 import type { DataSource, Repository, SelectQueryBuilder } from "typeorm";
 
 import { recordEntityOf } from "../../database/entities";
-import { findOneRecord, type LookupArgs } from "../../database/record-lookup";
-import type { ServiceNowRecordEntity } from "../../database/servicenow-record.entity";
-import type { DateTimeRange } from "../../graphql/filters/date-range.input";
+import { type ConnectionResult, keysetConnection, type SortKey } from "../../database/keyset";
 import {
+  type TimeRange,
   whereEquals,
   whereIn,
   whereInRange,
   whereSysIdIn,
   whereTextContains,
-} from "../../graphql/filters/query-filters";
-import type { ConnectionResult } from "../../graphql/pagination/connection.type";
-import { keysetConnection, type SortKey } from "../../graphql/pagination/keyset";
+} from "../../database/query-filters";
+import { findOneRecord, type LookupArgs } from "../../database/record-lookup";
+import type { ServiceNowRecordEntity } from "../../database/servicenow-record.entity";
 import { pageSize, toSortKeys } from "../../graphql/pagination/order-keys";
 import { DEFAULT_PAGE_SIZE } from "../../graphql/pagination/pagination.args";
 import type { TableDescriptor } from "../../table-model/table.descriptor";
@@ -36,7 +35,7 @@ function stringsOf(value: unknown): string[] | null | undefined {
   return list?.map(String);
 }
 
-function rangeOf(value: unknown): DateTimeRange | null {
+function rangeOf(value: unknown): TimeRange | null {
   if (typeof value !== "object" || value === null) {
     return null;
   }

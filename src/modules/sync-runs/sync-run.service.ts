@@ -1,8 +1,7 @@
 import type { DataSource, Repository } from "typeorm";
 
-import { whereEquals } from "../../graphql/filters/query-filters";
-import type { ConnectionResult } from "../../graphql/pagination/connection.type";
-import { keysetConnection } from "../../graphql/pagination/keyset";
+import { type ConnectionResult, keysetConnection } from "../../database/keyset";
+import { whereEquals } from "../../database/query-filters";
 import { pageSize } from "../../graphql/pagination/order-keys";
 import { DEFAULT_PAGE_SIZE } from "../../graphql/pagination/pagination.args";
 import { SyncRun } from "../../sync/sync-run.entity";

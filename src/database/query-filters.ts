@@ -1,7 +1,12 @@
 import { Brackets, type ObjectLiteral, type SelectQueryBuilder } from "typeorm";
 
-import { GatewayError } from "../../common/gateway.error";
-import type { DateTimeRange } from "./date-range.input";
+import { GatewayError } from "../common/gateway.error";
+
+/** A time range as the API takes it (DateTimeRange): `from` inclusive, `to` exclusive. */
+export interface TimeRange {
+  readonly from?: Date | null;
+  readonly to?: Date | null;
+}
 
 export const SYS_ID_PATTERN = /^[0-9a-f]{32}$/;
 const MAX_LIST = 200;
@@ -96,7 +101,7 @@ export function whereEquals<T extends ObjectLiteral>(
 export function whereInRange<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,
   property: string,
-  range: DateTimeRange | null | undefined,
+  range: TimeRange | null | undefined,
   field: string,
 ): void {
   if (!range) {

@@ -1,8 +1,8 @@
 import DataLoader from "dataloader";
 import { Brackets, type DataSource, In } from "typeorm";
 
-import type { RecordKey } from "../../database/record-loaders";
-import { JournalEntry } from "./journal-entry.entity";
+import type { RecordKey } from "../../database/records-where-in.query";
+import { JournalEntry } from "../../modules/journal-entries/journal-entry.entity";
 
 export interface JournalEntriesOptions {
   /** Latest entries per record. */

@@ -5,10 +5,9 @@ import {
   type WhereExpressionBuilder,
 } from "typeorm";
 
-import { GatewayError } from "../../common/gateway.error";
-import { containsNul } from "../filters/query-filters";
-import type { ConnectionResult } from "./connection.type";
-import { type CursorValue, decodeCursor, type DecodedCursor, encodeCursor } from "./cursor";
+import { GatewayError } from "../common/gateway.error";
+import { type CursorValue, decodeCursor, type DecodedCursor, encodeCursor } from "./keyset-cursor";
+import { containsNul } from "./query-filters";
 
 export type SortDirection = "ASC" | "DESC";
 
@@ -19,6 +18,14 @@ export interface SortKey {
   readonly direction: SortDirection;
   readonly nullable: boolean;
   readonly kind: "date" | "number" | "string";
+}
+
+/** What a service hands the resolver: a page, and a count computed only when asked for. */
+export interface ConnectionResult<TNode> {
+  readonly nodes: TNode[];
+  readonly cursors: string[];
+  readonly hasNextPage: boolean;
+  readonly count: () => Promise<number>;
 }
 
 export interface KeysetRequest {

@@ -1,4 +1,4 @@
-import { GatewayError } from "../../common/gateway.error";
+import { GatewayError } from "../common/gateway.error";
 
 export type CursorValue = string | number | boolean | null;
 

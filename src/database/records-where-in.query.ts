@@ -1,4 +1,3 @@
-import DataLoader from "dataloader";
 import { Brackets, type Repository } from "typeorm";
 
 import type { ServiceNowRecordEntity } from "./servicenow-record.entity";
@@ -14,7 +13,9 @@ export interface RecordOrder {
   readonly direction: "ASC" | "DESC";
 }
 
-const keyOf = (integrationId: string, value: string): string => `${integrationId}:${value}`;
+/** The map key of a record (or of a reference to one) within its integration. */
+export const recordKeyOf = (integrationId: string, value: string): string =>
+  `${integrationId}:${value}`;
 
 function groupByIntegration<K extends RecordKey>(keys: readonly K[]): Map<string, string[]> {
   const byIntegration = new Map<string, string[]>();
@@ -30,7 +31,7 @@ function groupByIntegration<K extends RecordKey>(keys: readonly K[]): Map<string
  * One SELECT for every record referenced in a GraphQL response level, whatever the page size:
  * `(integration_id = ? AND <column> IN (…)) OR …`, one bracket per integration present.
  */
-async function loadWhereIn<T extends ServiceNowRecordEntity>(
+export async function findRecordsWhereIn<T extends ServiceNowRecordEntity>(
   repository: Repository<T>,
   column: string,
   keys: readonly RecordKey[],
@@ -55,45 +56,4 @@ async function loadWhereIn<T extends ServiceNowRecordEntity>(
     query.orderBy(`record.${orderBy.property}`, orderBy.direction).addOrderBy("record.id", "ASC");
   }
   return query.getMany();
-}
-
-const cacheKeyFn = (key: RecordKey): string => keyOf(key.integrationId, key.sysId);
-
-/** Loads one record per (integration, sys_id); missing references resolve to null. */
-export function createRecordBySysIdLoader<T extends ServiceNowRecordEntity>(
-  repository: Repository<T>,
-): DataLoader<RecordKey, T | null, string> {
-  return new DataLoader<RecordKey, T | null, string>(
-    async (keys) => {
-      const rows = await loadWhereIn(repository, "sysId", keys);
-      const byKey = new Map(rows.map((row) => [keyOf(row.integrationId, row.sysId), row]));
-      return keys.map((key) => byKey.get(cacheKeyFn(key)) ?? null);
-    },
-    { cacheKeyFn, maxBatchSize: 1000 },
-  );
-}
-
-/**
- * Loads every record whose `column` (a property of the entity, e.g. documentSysId) holds the
- * key's sys_id (e.g. approvals of a change).
- */
-export function createRecordsByReferenceLoader<T extends ServiceNowRecordEntity>(
-  repository: Repository<T>,
-  column: string,
-  orderBy: RecordOrder,
-): DataLoader<RecordKey, T[], string> {
-  return new DataLoader<RecordKey, T[], string>(
-    async (keys) => {
-      const rows = await loadWhereIn(repository, column, keys, orderBy);
-      const byKey = new Map<string, T[]>();
-      for (const row of rows) {
-        const key = keyOf(row.integrationId, String(Reflect.get(row, column)));
-        const list = byKey.get(key) ?? [];
-        list.push(row);
-        byKey.set(key, list);
-      }
-      return keys.map((key) => byKey.get(cacheKeyFn(key)) ?? []);
-    },
-    { cacheKeyFn, maxBatchSize: 1000 },
-  );
 }
