@@ -36,11 +36,16 @@ interface ColumnOptions<P extends string = string, R extends boolean = false> {
   readonly order?: string;
 }
 
+/** What a builder adds to the common options: never the property, type or NOT NULL. */
+type ColumnExtra<L extends string> = Partial<
+  Pick<ColumnDescriptor, "fallback" | "length" | "references" | "relation" | "choice">
+> & { readonly label?: LabelColumn & { readonly property: L } };
+
 function column<P extends string, T extends ColumnType, R extends boolean, L extends string>(
   field: string,
   type: T,
   options: ColumnOptions<P, R>,
-  extra: Partial<ColumnDescriptor> = {},
+  extra: ColumnExtra<L> = {},
 ): TypedColumn<P, T, R, L> {
   const { filter, ...rest } = options;
   return {
@@ -49,7 +54,7 @@ function column<P extends string, T extends ColumnType, R extends boolean, L ext
     ...rest,
     ...(filter === undefined ? {} : { filter: filter === true ? {} : filter }),
     ...extra,
-  } as TypedColumn<P, T, R, L>; // `extra` holds no property, type or required: they stay as typed
+  };
 }
 
 /** A string column: varchar(length), or unbounded text without a length. */
