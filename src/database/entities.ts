@@ -13,7 +13,7 @@ import type { ServiceNowRecordEntity } from "./servicenow-record.entity";
 
 /** One entity per described table, built once: TypeORM keys its metadata by class. */
 const RECORD_ENTITIES: ReadonlyMap<string, RecordEntityClass> = new Map(
-  TABLES.map((table) => [table.name, createRecordEntity(table)]),
+  TABLES.map((table) => [table.name, createRecordEntity(table, TABLES)]),
 );
 
 export const ENTITIES = [

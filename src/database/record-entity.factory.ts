@@ -1,6 +1,7 @@
 import { Column, type ColumnOptions, Entity, Index } from "typeorm";
 
 import type { ColumnDescriptor, TableDescriptor } from "../table-model/table.descriptor";
+import { indexesOf } from "../table-model/table-fields";
 import { dateTimeColumnType } from "./column-types";
 import { ServiceNowRecordEntity } from "./servicenow-record.entity";
 
@@ -36,11 +37,15 @@ function columnOptions(column: ColumnDescriptor): ColumnOptions {
 
 /**
  * The TypeORM entity of a described table: the record base, a column per descriptor column
- * (and its label), the unique (integrationId, sysId) index and the descriptor's indexes. The
+ * (and its label), the unique (integrationId, sysId) index, the descriptor's indexes and those its
+ * to-many foreign keys need. The
  * decorators are the ones a hand-written entity would carry, applied in code, so the schema
  * and its migrations are the same.
  */
-export function createRecordEntity(table: TableDescriptor): RecordEntityClass {
+export function createRecordEntity(
+  table: TableDescriptor,
+  tables: readonly TableDescriptor[],
+): RecordEntityClass {
   const entity = class extends ServiceNowRecordEntity {};
   // Error messages and TypeORM's metadata name the class: give it the table's type name.
   Object.defineProperty(entity, "name", { value: table.typeName });
@@ -57,7 +62,7 @@ export function createRecordEntity(table: TableDescriptor): RecordEntityClass {
     }
   }
   Index(["integrationId", "sysId"], { unique: true })(entity);
-  for (const properties of table.indexes ?? []) {
+  for (const properties of indexesOf(table, tables)) {
     Index([...properties])(entity);
   }
   Entity(table.entityName)(entity);

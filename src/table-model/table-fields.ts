@@ -36,3 +36,24 @@ export function columnOf(table: TableDescriptor, property: string): ColumnDescri
   }
   return column;
 }
+
+/**
+ * The table's indexes: its own, plus one on each foreign key a to-many relation of `tables`
+ * batches on (`incident.problem_sys_id` for `Problem.incidents`) unless an index already holds
+ * that column, so a new relation never reads its table without one.
+ */
+export function indexesOf(
+  table: TableDescriptor,
+  tables: readonly TableDescriptor[],
+): (readonly string[])[] {
+  const indexes: (readonly string[])[] = [...(table.indexes ?? [])];
+  for (const relation of tables.flatMap((other) => other.relations ?? [])) {
+    if (relation.kind !== "toMany" || relation.table !== table.name) {
+      continue;
+    }
+    if (!indexes.some((index) => index.includes(relation.foreignKey))) {
+      indexes.push([relation.foreignKey]);
+    }
+  }
+  return indexes;
+}

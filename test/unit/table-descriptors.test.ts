@@ -1,4 +1,6 @@
 import { SERVICENOW_TABLES } from "../../src/servicenow/servicenow-tables";
+import type { TableDescriptor } from "../../src/table-model/table.descriptor";
+import { indexesOf } from "../../src/table-model/table-fields";
 import { TABLES } from "../../src/tables";
 
 const NAMES = new Set(TABLES.map((table) => table.name));
@@ -52,5 +54,33 @@ describe("table descriptors", () => {
       "name",
       "element",
     ]);
+  });
+
+  it("indexes a to-many relation's foreign key unless an index already holds it", () => {
+    const incident = TABLES.find((table) => table.name === "incident") as TableDescriptor;
+    const parent: TableDescriptor = {
+      ...incident,
+      name: "u_parent",
+      relations: [
+        {
+          kind: "toMany",
+          name: "children",
+          table: "incident",
+          foreignKey: "openedBySysId",
+          orderBy: { property: "openedAt", direction: "ASC" },
+        },
+        {
+          kind: "toMany",
+          name: "caused",
+          table: "incident",
+          foreignKey: "causedBySysId",
+          orderBy: { property: "openedAt", direction: "ASC" },
+        },
+      ],
+    };
+    const indexes = indexesOf(incident, [...TABLES, parent]);
+    expect(indexes).toContainEqual(["openedBySysId"]);
+    expect(indexes.filter((index) => index.includes("causedBySysId"))).toEqual([["causedBySysId"]]);
+    expect(indexesOf(incident, TABLES)).toEqual(incident.indexes);
   });
 });
