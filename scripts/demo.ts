@@ -196,11 +196,25 @@ async function main(): Promise<void> {
     ].join("\n"),
   );
 
+  // Graceful: the gateway drains and closes the database, then the simulator closes. A second
+  // signal does not wait.
+  let stopping = false;
   const shutdown = () => {
-    void gateway
+    if (stopping) {
+      process.exit(130);
+    }
+    stopping = true;
+    say("Stopping…");
+    gateway
       .stop()
       .then(() => simulator.stop())
-      .then(() => process.exit(0));
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, "demo shutdown failed");
+          process.exit(1);
+        },
+      );
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);

@@ -269,6 +269,10 @@ async function serve(
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     csrfPrevention: true,
+    // The process owns SIGINT/SIGTERM (index.ts, the demo) and calls stop(). Apollo's own handlers
+    // would start a second, concurrent stop() that never settles (5.x leaves its barrier
+    // unresolved), so gateway.stop() would hang.
+    stopOnTerminationSignals: false,
     introspection: true,
     includeStacktraceInErrorResponses: !production,
     formatError: createErrorFormatter(logger, !production),
