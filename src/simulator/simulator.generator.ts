@@ -2,16 +2,18 @@ import { JOURNAL_ENTRY_TABLE } from "../modules/journal-entries/journal-entry.ta
 import type { ColumnDescriptor, TableDescriptor } from "../table-model/table.descriptor";
 import { TABLES } from "../tables";
 import { SimulatorError } from "./simulator.errors";
-import type { FieldsInput, SimRecord } from "./simulator.store";
-import { formatGlideDateTime } from "./simulator.time";
+import type { FieldInput, FieldsInput, SimRecord } from "./simulator.store";
+import { formatGlideDateTime, parseWallClock } from "./simulator.time";
 
 /**
  * A seeded, realistic dataset: groups with managers, users across departments and time zones,
  * changes with planned and actual windows and their approvals, incidents across states with
  * consistent timestamps (opened < resolved < closed), and journal entries. Every other table
  * of `TABLES` is generated from its descriptor (values by column type, choice values, references
- * to generated records, journal entries for its journal fields), so a new table gets data
- * without an edit here. Same seed, same data, sys_ids included.
+ * to generated records, journal entries for its journal fields), in `TABLES` order, so a new
+ * table gets data without an edit here; a column added to one of the realistic tables' descriptors
+ * is filled the same way. Same seed, same data, sys_ids included; a new table or column draws
+ * from its own stream and changes no other value.
  */
 
 export interface DatasetOptions {
@@ -348,9 +350,21 @@ export function generateDataset(sink: RecordSink, options: DatasetOptions): Data
   const span = end - start;
   const last = end - 1000;
   const counts: Record<string, number> = {};
-  const insert = (table: string, fields: FieldsInput): SimRecord => {
-    counts[table] = (counts[table] ?? 0) + 1;
-    return sink.insert(table, fields);
+  // sys_ids generated so far, by table, in insertion order: what a reference may point to.
+  const pools = new Map<string, string[]>();
+  const users: GeneratedUser[] = [];
+  const complete = completer(options.seed, pools, users);
+  const insert: Insert = (table, fields) => {
+    const index = counts[table] ?? 0;
+    counts[table] = index + 1;
+    const record = sink.insert(table, complete(table, fields, index));
+    const pool = pools.get(table);
+    if (pool) {
+      pool.push(record.sys_id);
+    } else {
+      pools.set(table, [record.sys_id]);
+    }
+    return record;
   };
   const within = (ms: number): number => Math.min(Math.floor(ms / 1000) * 1000, last);
 
@@ -384,292 +398,299 @@ export function generateDataset(sink: RecordSink, options: DatasetOptions): Data
     }).sys_id;
   });
 
-  // Users: created before the range, some updated within it.
-  const users: { readonly sysId: string; readonly userName: string }[] = [];
-  const userNames = new Set<string>();
-  for (let i = 0; i < userCount; i++) {
-    const first = rng.pick(FIRST_NAMES);
-    const lastName = rng.pick(LAST_NAMES);
-    const base = `${first}.${lastName}`.toLowerCase().replace(/[^a-z.]/g, "");
-    let userName = base;
-    for (let n = 2; userNames.has(userName); n++) {
-      userName = `${base}${n}`;
-    }
-    userNames.add(userName);
-    const created = before();
-    const updated = rng.chance(0.3) ? within(start + rng.float() * span) : created;
-    const record = insert("sys_user", {
-      sys_id: rng.sysId(),
-      user_name: userName,
-      name: `${first} ${lastName}`,
-      first_name: first,
-      last_name: lastName,
-      email: `${userName}@example.com`,
-      employee_number: String(100000 + i),
-      title: rng.pick(TITLES),
-      department: rng.pick(departments),
-      manager: i >= 5 ? users[rng.int(0, Math.min(i, 20) - 1)].sysId : "",
-      active: rng.chance(0.95),
-      locked_out: rng.chance(0.01),
-      time_zone: rng.weighted(TIME_ZONES),
-      web_service_access_only: false,
-      sys_created_on: at(created),
-      sys_updated_on: at(updated),
-      sys_mod_count: updated === created ? 0 : rng.int(1, 5),
-    });
-    users.push({ sysId: record.sys_id, userName });
-  }
-  const anyUser = (): { readonly sysId: string; readonly userName: string } => rng.pick(users);
-
+  const anyUser = (): GeneratedUser => rng.pick(users);
   const groups: string[] = [];
-  for (let i = 0; i < groupCount; i++) {
-    const name = i < GROUP_NAMES.length ? GROUP_NAMES[i] : `${rng.pick(GROUP_NAMES)} ${i + 1}`;
-    const created = before();
-    groups.push(
-      insert("sys_user_group", {
-        sys_id: rng.sysId(),
-        name,
-        description: `${name} team`,
-        manager: anyUser().sysId,
-        email: `${name.toLowerCase().replace(/[^a-z0-9]+/g, ".")}@example.com`,
-        active: true,
-        sys_created_on: at(created),
-        sys_updated_on: at(created),
-      }).sys_id,
-    );
-  }
   const anyGroup = (): string => (groups.length > 0 ? rng.pick(groups) : "");
-
   // Opening times are drawn first and sorted so numbers grow with time, as on an instance.
   const openings = (n: number): number[] =>
     Array.from(
       { length: n },
       () => Math.floor((start + rng.float() * span * 0.98) / 1000) * 1000,
     ).sort((a, b) => a - b);
-
-  const changes: Created[] = [];
-  for (const created of openings(changeCount)) {
-    const change = generateChange(rng, created, last);
-    const requester = anyUser();
-    const assignee = anyUser();
-    const record = insert("change_request", {
-      sys_id: rng.sysId(),
-      short_description: rng.pick(CHANGE_SUBJECTS),
-      description: "Planned work; see the implementation and backout plans.",
-      type: change.type,
-      state: change.state,
-      priority: change.impact + 1 > 4 ? 4 : change.impact + 1,
-      impact: change.impact,
-      urgency: change.impact,
-      risk: change.risk,
-      category: rng.pick(["Hardware", "Software", "Service", "Network", "Other"]),
-      assignment_group: anyGroup(),
-      assigned_to: assignee.sysId,
-      requested_by: requester.sysId,
-      opened_by: requester.sysId,
-      opened_at: at(created),
-      approval: change.approval,
-      start_date: at(change.plannedStart),
-      end_date: at(change.plannedEnd),
-      work_start: change.workStart === null ? "" : at(change.workStart),
-      work_end: change.workEnd === null ? "" : at(change.workEnd),
-      close_code: change.closeCode,
-      close_notes: change.closeCode ? "Implemented as planned." : "",
-      closed_at: change.closedAt === null ? "" : at(change.closedAt),
-      closed_by: change.closedAt === null ? "" : assignee.sysId,
-      business_service: rng.chance(0.7) ? rng.pick(services) : "",
-      cmdb_ci: rng.chance(0.8) ? rng.pick(cis) : "",
-      active: change.state !== "3" && change.state !== "4",
-      backout_plan: "Restore the snapshot taken before the change.",
-      implementation_plan: "Follow the runbook.",
-      test_plan: "Smoke test after the change.",
-      sys_created_on: at(created),
-      sys_updated_on: at(change.updated),
-      sys_created_by: requester.userName,
-      sys_updated_by: assignee.userName,
-      sys_mod_count: change.modCount,
-    });
-    changes.push({ sysId: record.sys_id, created, updated: change.updated });
-
-    if (change.approval !== "not requested" && change.type !== "standard") {
-      const approvers = new Set<string>();
-      for (let k = 0; k < approvals && approvers.size < users.length; k++) {
-        let approver = anyUser();
-        while (approvers.has(approver.sysId)) {
-          approver = anyUser();
-        }
-        approvers.add(approver.sysId);
-        const requested = Math.min(created + rng.int(1, 120) * MINUTE, change.updated);
-        const state =
-          change.approval === "approved"
-            ? "approved"
-            : change.approval === "rejected"
-              ? k === 0
-                ? "rejected"
-                : "not_required"
-              : rng.chance(0.4)
-                ? "approved"
-                : "requested";
-        const decided =
-          state === "requested"
-            ? requested
-            : Math.min(requested + rng.int(10, 2880) * MINUTE, last);
-        insert("sysapproval_approver", {
-          sys_id: rng.sysId(),
-          approver: approver.sysId,
-          state,
-          sysapproval: record.sys_id,
-          document_id: record.sys_id,
-          source_table: "change_request",
-          comments:
-            state === "approved" ? "Approved." : state === "rejected" ? "Risk too high." : "",
-          sys_created_on: at(requested),
-          sys_updated_on: at(decided),
-          sys_mod_count: state === "requested" ? 0 : 1,
-        });
-      }
-    }
-  }
-  const changesByCreated = changes; // already in creation order
-
-  const incidents: Created[] = [];
-  for (const opened of openings(incidentCount)) {
-    const category = rng.pick(Object.keys(INCIDENT_CATEGORIES));
-    const impact = rng.weighted([
-      [1, 1],
-      [2, 3],
-      [3, 6],
-    ] as const);
-    const urgency = rng.weighted([
-      [1, 1],
-      [2, 3],
-      [3, 6],
-    ] as const);
-    const priority = impact + urgency - 1;
-    let state = rng.weighted([
-      ["1", 10],
-      ["2", 15],
-      ["3", 5],
-      ["6", 20],
-      ["7", 45],
-      ["8", 5],
-    ] as const) as string;
-    const caller = anyUser();
-    const assignee = anyUser();
-    const assigned = state !== "1" || rng.chance(0.5);
-    let resolvedAt: number | null = null;
-    let closedAt: number | null = null;
-    if (state === "6" || state === "7") {
-      resolvedAt = opened + rng.int(30, 14_400) * MINUTE;
-      if (state === "7") {
-        closedAt = resolvedAt + rng.int(1, 7) * DAY;
-      }
-    } else if (state === "8") {
-      closedAt = opened + rng.int(10, 4_000) * MINUTE;
-    }
-    // Nothing happens after the range ends: the incident is caught in an earlier state.
-    if (closedAt !== null && closedAt > last) {
-      closedAt = null;
-      state = state === "8" ? "2" : "6";
-    }
-    if (resolvedAt !== null && resolvedAt > last) {
-      resolvedAt = null;
-      state = "2";
-    }
-    const events = [opened, resolvedAt ?? opened, closedAt ?? opened];
-    const lastEvent = Math.max(...events);
-    const updated =
-      state === "1" ? opened : within(Math.max(lastEvent, opened + rng.int(1, 600) * MINUTE));
-    const active = state === "1" || state === "2" || state === "3";
-    let causedBy = "";
-    let rfc = "";
-    if (changesByCreated.length > 0 && rng.chance(0.08)) {
-      const candidate = rng.pick(changesByCreated);
-      if (candidate.created < opened) {
-        if (rng.chance(0.5)) {
-          causedBy = candidate.sysId;
-        } else {
-          rfc = candidate.sysId;
-        }
-      }
-    }
-    const resolver = assigned ? assignee : caller;
-    const record = insert("incident", {
-      sys_id: rng.sysId(),
-      short_description: rng.pick(INCIDENT_SUBJECTS[category]),
-      description: "Reported by the caller; details in the comments.",
-      state,
-      incident_state: state,
-      priority,
-      impact,
-      urgency,
-      severity: 3,
-      category,
-      subcategory: rng.pick(INCIDENT_CATEGORIES[category]),
-      contact_type: rng.weighted([
-        ["email", 4],
-        ["phone", 3],
-        ["self-service", 2],
-        ["walk-in", 1],
-      ] as const),
-      caller_id: caller.sysId,
-      opened_by: rng.chance(0.6) ? caller.sysId : assignee.sysId,
-      opened_at: at(opened),
-      assignment_group: assigned || rng.chance(0.5) ? anyGroup() : "",
-      assigned_to: assigned ? assignee.sysId : "",
-      reassignment_count: assigned
-        ? rng.weighted([
-            [0, 6],
-            [1, 3],
-            [2, 1],
-          ] as const)
-        : 0,
-      reopen_count: rng.chance(0.03) ? 1 : 0,
-      hold_reason: state === "3" ? rng.pick(["1", "3", "4", "5"]) : "",
-      resolved_at: resolvedAt === null ? "" : at(resolvedAt),
-      resolved_by: resolvedAt === null ? "" : resolver.sysId,
-      closed_at: closedAt === null ? "" : at(closedAt),
-      closed_by: closedAt === null ? "" : resolver.sysId,
-      sla_due: at(opened + [4, 8, 24, 72, 168][priority - 1] * HOUR),
-      close_code: resolvedAt === null ? "" : rng.pick(INCIDENT_CLOSE_CODES),
-      close_notes: resolvedAt === null ? "" : "Resolved; the caller confirmed.",
-      caused_by: causedBy,
-      rfc,
-      business_service: rng.chance(0.6) ? rng.pick(services) : "",
-      cmdb_ci: rng.chance(0.7) ? rng.pick(cis) : "",
-      business_stc: resolvedAt === null ? "" : Math.round((resolvedAt - opened) / 1000 / 3),
-      calendar_stc: resolvedAt === null ? "" : Math.round((resolvedAt - opened) / 1000),
-      active,
-      sys_created_on: at(opened),
-      sys_updated_on: at(updated),
-      sys_created_by: caller.userName,
-      sys_updated_by: resolver.userName,
-      sys_mod_count: updated === opened ? 0 : rng.int(1, 12),
-    });
-    incidents.push({ sysId: record.sys_id, created: opened, updated });
-  }
-
   const journal: JournalWriter = (rand, table, records) => {
     writeJournal(rand, insert, table, records, journals, users);
   };
-  journal(rng, INCIDENT, incidents);
-  journal(rng, CHANGE_REQUEST, changes);
 
-  // Every other described table, each from its own stream: adding one changes no other data.
-  const pools = new Map<string, readonly string[]>([
-    ["cmn_department", departments],
-    ["cmdb_ci_service", services],
-    ["cmdb_ci", cis],
-    ["sys_user", users.map((user) => user.sysId)],
-    ["sys_user_group", groups],
-    [INCIDENT, incidents.map((record) => record.sysId)],
-    [CHANGE_REQUEST, changes.map((record) => record.sysId)],
-  ]);
+  // Users, created before the range and some updated within it; then groups, managed by users.
+  const people = (): void => {
+    const userNames = new Set<string>();
+    for (let i = 0; i < userCount; i++) {
+      const first = rng.pick(FIRST_NAMES);
+      const lastName = rng.pick(LAST_NAMES);
+      const base = `${first}.${lastName}`.toLowerCase().replace(/[^a-z.]/g, "");
+      let userName = base;
+      for (let n = 2; userNames.has(userName); n++) {
+        userName = `${base}${n}`;
+      }
+      userNames.add(userName);
+      const created = before();
+      const updated = rng.chance(0.3) ? within(start + rng.float() * span) : created;
+      const record = insert("sys_user", {
+        sys_id: rng.sysId(),
+        user_name: userName,
+        name: `${first} ${lastName}`,
+        first_name: first,
+        last_name: lastName,
+        email: `${userName}@example.com`,
+        employee_number: String(100000 + i),
+        title: rng.pick(TITLES),
+        department: rng.pick(departments),
+        manager: i >= 5 ? users[rng.int(0, Math.min(i, 20) - 1)].sysId : "",
+        active: rng.chance(0.95),
+        locked_out: rng.chance(0.01),
+        time_zone: rng.weighted(TIME_ZONES),
+        web_service_access_only: false,
+        sys_created_on: at(created),
+        sys_updated_on: at(updated),
+        sys_mod_count: updated === created ? 0 : rng.int(1, 5),
+      });
+      users.push({ sysId: record.sys_id, userName });
+    }
+
+    for (let i = 0; i < groupCount; i++) {
+      const name = i < GROUP_NAMES.length ? GROUP_NAMES[i] : `${rng.pick(GROUP_NAMES)} ${i + 1}`;
+      const created = before();
+      groups.push(
+        insert("sys_user_group", {
+          sys_id: rng.sysId(),
+          name,
+          description: `${name} team`,
+          manager: anyUser().sysId,
+          email: `${name.toLowerCase().replace(/[^a-z0-9]+/g, ".")}@example.com`,
+          active: true,
+          sys_created_on: at(created),
+          sys_updated_on: at(created),
+        }).sys_id,
+      );
+    }
+  };
+
+  // Changes and their approvals, then incidents (caused or fixed by an earlier change), then
+  // the journal entries of both.
+  const work = (): void => {
+    const changes: Created[] = [];
+    for (const created of openings(changeCount)) {
+      const change = generateChange(rng, created, last);
+      const requester = anyUser();
+      const assignee = anyUser();
+      const record = insert("change_request", {
+        sys_id: rng.sysId(),
+        short_description: rng.pick(CHANGE_SUBJECTS),
+        description: "Planned work; see the implementation and backout plans.",
+        type: change.type,
+        state: change.state,
+        priority: change.impact + 1 > 4 ? 4 : change.impact + 1,
+        impact: change.impact,
+        urgency: change.impact,
+        risk: change.risk,
+        category: rng.pick(["Hardware", "Software", "Service", "Network", "Other"]),
+        assignment_group: anyGroup(),
+        assigned_to: assignee.sysId,
+        requested_by: requester.sysId,
+        opened_by: requester.sysId,
+        opened_at: at(created),
+        approval: change.approval,
+        start_date: at(change.plannedStart),
+        end_date: at(change.plannedEnd),
+        work_start: change.workStart === null ? "" : at(change.workStart),
+        work_end: change.workEnd === null ? "" : at(change.workEnd),
+        close_code: change.closeCode,
+        close_notes: change.closeCode ? "Implemented as planned." : "",
+        closed_at: change.closedAt === null ? "" : at(change.closedAt),
+        closed_by: change.closedAt === null ? "" : assignee.sysId,
+        business_service: rng.chance(0.7) ? rng.pick(services) : "",
+        cmdb_ci: rng.chance(0.8) ? rng.pick(cis) : "",
+        active: change.state !== "3" && change.state !== "4",
+        backout_plan: "Restore the snapshot taken before the change.",
+        implementation_plan: "Follow the runbook.",
+        test_plan: "Smoke test after the change.",
+        sys_created_on: at(created),
+        sys_updated_on: at(change.updated),
+        sys_created_by: requester.userName,
+        sys_updated_by: assignee.userName,
+        sys_mod_count: change.modCount,
+      });
+      changes.push({ sysId: record.sys_id, created, updated: change.updated });
+
+      if (change.approval !== "not requested" && change.type !== "standard") {
+        const approvers = new Set<string>();
+        for (let k = 0; k < approvals && approvers.size < users.length; k++) {
+          let approver = anyUser();
+          while (approvers.has(approver.sysId)) {
+            approver = anyUser();
+          }
+          approvers.add(approver.sysId);
+          const requested = Math.min(created + rng.int(1, 120) * MINUTE, change.updated);
+          const state =
+            change.approval === "approved"
+              ? "approved"
+              : change.approval === "rejected"
+                ? k === 0
+                  ? "rejected"
+                  : "not_required"
+                : rng.chance(0.4)
+                  ? "approved"
+                  : "requested";
+          const decided =
+            state === "requested"
+              ? requested
+              : Math.min(requested + rng.int(10, 2880) * MINUTE, last);
+          insert("sysapproval_approver", {
+            sys_id: rng.sysId(),
+            approver: approver.sysId,
+            state,
+            sysapproval: record.sys_id,
+            document_id: record.sys_id,
+            source_table: "change_request",
+            comments:
+              state === "approved" ? "Approved." : state === "rejected" ? "Risk too high." : "",
+            sys_created_on: at(requested),
+            sys_updated_on: at(decided),
+            sys_mod_count: state === "requested" ? 0 : 1,
+          });
+        }
+      }
+    }
+    const changesByCreated = changes; // already in creation order
+
+    const incidents: Created[] = [];
+    for (const opened of openings(incidentCount)) {
+      const category = rng.pick(Object.keys(INCIDENT_CATEGORIES));
+      const impact = rng.weighted([
+        [1, 1],
+        [2, 3],
+        [3, 6],
+      ] as const);
+      const urgency = rng.weighted([
+        [1, 1],
+        [2, 3],
+        [3, 6],
+      ] as const);
+      const priority = impact + urgency - 1;
+      let state = rng.weighted([
+        ["1", 10],
+        ["2", 15],
+        ["3", 5],
+        ["6", 20],
+        ["7", 45],
+        ["8", 5],
+      ] as const) as string;
+      const caller = anyUser();
+      const assignee = anyUser();
+      const assigned = state !== "1" || rng.chance(0.5);
+      let resolvedAt: number | null = null;
+      let closedAt: number | null = null;
+      if (state === "6" || state === "7") {
+        resolvedAt = opened + rng.int(30, 14_400) * MINUTE;
+        if (state === "7") {
+          closedAt = resolvedAt + rng.int(1, 7) * DAY;
+        }
+      } else if (state === "8") {
+        closedAt = opened + rng.int(10, 4_000) * MINUTE;
+      }
+      // Nothing happens after the range ends: the incident is caught in an earlier state.
+      if (closedAt !== null && closedAt > last) {
+        closedAt = null;
+        state = state === "8" ? "2" : "6";
+      }
+      if (resolvedAt !== null && resolvedAt > last) {
+        resolvedAt = null;
+        state = "2";
+      }
+      const events = [opened, resolvedAt ?? opened, closedAt ?? opened];
+      const lastEvent = Math.max(...events);
+      const updated =
+        state === "1" ? opened : within(Math.max(lastEvent, opened + rng.int(1, 600) * MINUTE));
+      const active = state === "1" || state === "2" || state === "3";
+      let causedBy = "";
+      let rfc = "";
+      if (changesByCreated.length > 0 && rng.chance(0.08)) {
+        const candidate = rng.pick(changesByCreated);
+        if (candidate.created < opened) {
+          if (rng.chance(0.5)) {
+            causedBy = candidate.sysId;
+          } else {
+            rfc = candidate.sysId;
+          }
+        }
+      }
+      const resolver = assigned ? assignee : caller;
+      const record = insert("incident", {
+        sys_id: rng.sysId(),
+        short_description: rng.pick(INCIDENT_SUBJECTS[category]),
+        description: "Reported by the caller; details in the comments.",
+        state,
+        incident_state: state,
+        priority,
+        impact,
+        urgency,
+        severity: 3,
+        category,
+        subcategory: rng.pick(INCIDENT_CATEGORIES[category]),
+        contact_type: rng.weighted([
+          ["email", 4],
+          ["phone", 3],
+          ["self-service", 2],
+          ["walk-in", 1],
+        ] as const),
+        caller_id: caller.sysId,
+        opened_by: rng.chance(0.6) ? caller.sysId : assignee.sysId,
+        opened_at: at(opened),
+        assignment_group: assigned || rng.chance(0.5) ? anyGroup() : "",
+        assigned_to: assigned ? assignee.sysId : "",
+        reassignment_count: assigned
+          ? rng.weighted([
+              [0, 6],
+              [1, 3],
+              [2, 1],
+            ] as const)
+          : 0,
+        reopen_count: rng.chance(0.03) ? 1 : 0,
+        hold_reason: state === "3" ? rng.pick(["1", "3", "4", "5"]) : "",
+        resolved_at: resolvedAt === null ? "" : at(resolvedAt),
+        resolved_by: resolvedAt === null ? "" : resolver.sysId,
+        closed_at: closedAt === null ? "" : at(closedAt),
+        closed_by: closedAt === null ? "" : resolver.sysId,
+        sla_due: at(opened + [4, 8, 24, 72, 168][priority - 1] * HOUR),
+        close_code: resolvedAt === null ? "" : rng.pick(INCIDENT_CLOSE_CODES),
+        close_notes: resolvedAt === null ? "" : "Resolved; the caller confirmed.",
+        caused_by: causedBy,
+        rfc,
+        business_service: rng.chance(0.6) ? rng.pick(services) : "",
+        cmdb_ci: rng.chance(0.7) ? rng.pick(cis) : "",
+        business_stc: resolvedAt === null ? "" : Math.round((resolvedAt - opened) / 1000 / 3),
+        calendar_stc: resolvedAt === null ? "" : Math.round((resolvedAt - opened) / 1000),
+        active,
+        sys_created_on: at(opened),
+        sys_updated_on: at(updated),
+        sys_created_by: caller.userName,
+        sys_updated_by: resolver.userName,
+        sys_mod_count: updated === opened ? 0 : rng.int(1, 12),
+      });
+      incidents.push({ sysId: record.sys_id, created: opened, updated });
+    }
+
+    journal(rng, INCIDENT, incidents);
+    journal(rng, CHANGE_REQUEST, changes);
+  };
+
+  // TABLES order, so a table generated from its descriptor exists before the realistic tables
+  // listed after it. The realistic steps draw from one stream, always in the same order (a step
+  // runs the steps before it first); every described table has its own stream.
+  const steps = [people, work];
+  let stepsRun = 0;
+  const runSteps = (through: number): void => {
+    for (; stepsRun <= through; stepsRun++) {
+      steps[stepsRun]();
+    }
+  };
   for (const table of TABLES) {
-    if (REALISTIC_TABLES.has(table.name)) {
+    const step = REALISTIC_STEPS.findIndex((tables) => tables.includes(table.name));
+    if (step >= 0) {
+      runSteps(step);
       continue;
     }
-    const described = generateDescribed(table, {
+    generateDescribed(table, {
       rng: new Random(options.seed ^ hashOf(table.name)),
       insert,
       count: count(
@@ -683,9 +704,10 @@ export function generateDataset(sink: RecordSink, options: DatasetOptions): Data
       pools,
       users,
       journal,
+      linkShare: DESCRIBED_LINK_SHARE,
     });
-    pools.set(table.name, described);
   }
+  runSteps(steps.length - 1);
 
   return { counts, start: at(start), end: at(end) };
 }
@@ -695,16 +717,23 @@ const CHANGE_REQUEST = "change_request";
 
 /**
  * Tables the generator knows well enough to fill realistically (states, timestamps, relations
- * and approvals consistent with each other); the others are generated from their descriptors.
+ * and approvals consistent with each other), by step: the tables each realistic step of
+ * generateDataset writes. The others are generated from their descriptors. A described table
+ * listed between two tables of one step is generated after the whole step.
  */
-const REALISTIC_TABLES: ReadonlySet<string> = new Set([
-  "sys_user_group",
-  "sys_user",
-  INCIDENT,
-  CHANGE_REQUEST,
-  "sysapproval_approver",
-  JOURNAL_ENTRY_TABLE.name,
-]);
+const REALISTIC_STEPS: readonly (readonly string[])[] = [
+  ["sys_user_group", "sys_user"],
+  [INCIDENT, CHANGE_REQUEST, "sysapproval_approver", JOURNAL_ENTRY_TABLE.name],
+];
+
+/** Share of a described table's optional references that point to a record. */
+const DESCRIBED_LINK_SHARE = 0.8;
+/**
+ * Share of a realistic table's optional references, in columns its generator does not know,
+ * that point to a record: a link added to a table, such as an incident's problem, is the
+ * exception there.
+ */
+const ADDED_LINK_SHARE = 0.3;
 
 interface GeneratedUser {
   readonly sysId: string;
@@ -739,7 +768,8 @@ function writeJournal(
         name: table,
         element: rng.pick(elements),
         value: rng.pick(JOURNAL_TEXTS),
-        sys_created_by: rng.pick(users).userName,
+        // A described table listed before the users is journaled before there are any.
+        sys_created_by: users.length > 0 ? rng.pick(users).userName : "system",
         sys_created_on: at(Math.floor(when / 1000) * 1000),
       });
     }
@@ -755,16 +785,22 @@ function hashOf(text: string): number {
   return hash >>> 0;
 }
 
-interface DescribedContext {
+/** What a column's generated value may draw on. */
+interface ColumnContext {
   readonly rng: Random;
+  /** sys_ids generated so far, by table: what a reference column may point to. */
+  readonly pools: ReadonlyMap<string, readonly string[]>;
+  readonly users: readonly GeneratedUser[];
+  /** Share of optional references that point to a record (when there is one). */
+  readonly linkShare: number;
+}
+
+interface DescribedContext extends ColumnContext {
   readonly insert: Insert;
   readonly count: number;
   readonly start: number;
   readonly span: number;
   readonly last: number;
-  /** sys_ids generated so far, by table: what a reference column may point to. */
-  readonly pools: ReadonlyMap<string, readonly string[]>;
-  readonly users: readonly GeneratedUser[];
   readonly journal: JournalWriter;
 }
 
@@ -772,12 +808,70 @@ interface DescribedContext {
 const RECORD_PROPERTIES: ReadonlySet<string> = new Set(["sysId", "sysCreatedOn", "sysUpdatedOn"]);
 
 /**
+ * Fills in, on a realistically generated record, every column of its table's descriptor its
+ * generator did not set (a column added to the descriptor since), with a value of the column's
+ * type as a described table gets. Each table draws from its own stream, so the fields the
+ * generator set, and every other table, stay as they were.
+ */
+function completer(
+  seed: number,
+  pools: ReadonlyMap<string, readonly string[]>,
+  users: readonly GeneratedUser[],
+): (table: string, fields: FieldsInput, index: number) => FieldsInput {
+  const streams = new Map<string, Random>();
+  return (name, fields, index) => {
+    // Described tables set every column they can already.
+    const table = REALISTIC_STEPS.some((tables) => tables.includes(name))
+      ? TABLES.find((candidate) => candidate.name === name)
+      : undefined;
+    const missing = (table?.columns ?? []).filter(
+      (column) => !RECORD_PROPERTIES.has(column.property) && !Object.hasOwn(fields, column.field),
+    );
+    if (table === undefined || missing.length === 0) {
+      return fields;
+    }
+    let rng = streams.get(name);
+    if (rng === undefined) {
+      rng = new Random(seed ^ hashOf(`${name}:added`));
+      streams.set(name, rng);
+    }
+    const opened = timeOf(fields.sys_created_on) ?? 0;
+    const updated = timeOf(fields.sys_updated_on) ?? opened;
+    const context = {
+      rng,
+      pools,
+      users,
+      linkShare: ADDED_LINK_SHARE,
+      table,
+      index,
+      opened,
+      updated,
+    };
+    const completed: Record<string, FieldInput> = { ...fields };
+    for (const column of missing) {
+      const value = valueOf(column, context);
+      if (value !== null) {
+        completed[column.field] = value;
+        if (column.fallback !== undefined && !Object.hasOwn(fields, column.fallback.field)) {
+          completed[column.fallback.field] = value;
+        }
+      }
+    }
+    return completed;
+  };
+}
+
+function timeOf(value: FieldInput): number | null {
+  return typeof value === "string" ? parseWallClock(value) : null;
+}
+
+/**
  * Records of a table from its descriptor alone: each column a value of its type (a choice one
  * of its values, a reference one of the generated records of its table), its `scope` conditions
  * met so the sync reads it, a number assigned by the store, and journal entries for its journal
- * fields. Returns the sys_ids.
+ * fields.
  */
-function generateDescribed(table: TableDescriptor, context: DescribedContext): string[] {
+function generateDescribed(table: TableDescriptor, context: DescribedContext): void {
   const { rng, start, span, last } = context;
   const writeOnce = table.cursorField === "sys_created_on";
   const columns = table.columns.filter((column) => !RECORD_PROPERTIES.has(column.property));
@@ -807,10 +901,9 @@ function generateDescribed(table: TableDescriptor, context: DescribedContext): s
     records.push({ sysId: record.sys_id, created: opened, updated });
   }
   context.journal(rng, table.name, records);
-  return records.map((record) => record.sysId);
 }
 
-interface ValueContext extends DescribedContext {
+interface ValueContext extends ColumnContext {
   readonly table: TableDescriptor;
   readonly index: number;
   readonly opened: number;
@@ -823,7 +916,9 @@ function valueOf(column: ColumnDescriptor, context: ValueContext): string | null
   switch (column.type) {
     case "reference": {
       const pool = context.pools.get(column.references ?? "") ?? [];
-      return pool.length > 0 && (column.required || rng.chance(0.8)) ? rng.pick(pool) : "";
+      return pool.length > 0 && (column.required || rng.chance(context.linkShare))
+        ? rng.pick(pool)
+        : "";
     }
     case "choice": {
       const values = Object.values(column.choice?.values ?? {});
