@@ -810,8 +810,8 @@ const RECORD_PROPERTIES: ReadonlySet<string> = new Set(["sysId", "sysCreatedOn",
 /**
  * Fills in, on a realistically generated record, every column of its table's descriptor its
  * generator did not set (a column added to the descriptor since), with a value of the column's
- * type as a described table gets. Each table draws from its own stream, so the fields the
- * generator set, and every other table, stay as they were.
+ * type as a described table gets. Each such column draws from its own stream, so the fields
+ * the generator set, the other added columns and every other table stay as they were.
  */
 function completer(
   seed: number,
@@ -830,25 +830,27 @@ function completer(
     if (table === undefined || missing.length === 0) {
       return fields;
     }
-    let rng = streams.get(name);
-    if (rng === undefined) {
-      rng = new Random(seed ^ hashOf(`${name}:added`));
-      streams.set(name, rng);
-    }
     const opened = timeOf(fields.sys_created_on) ?? 0;
     const updated = timeOf(fields.sys_updated_on) ?? opened;
-    const context = {
-      rng,
-      pools,
-      users,
-      linkShare: ADDED_LINK_SHARE,
-      table,
-      index,
-      opened,
-      updated,
-    };
     const completed: Record<string, FieldInput> = { ...fields };
     for (const column of missing) {
+      // One stream per column: adding a column changes no other column's values.
+      const key = `${name}.${column.field}`;
+      let rng = streams.get(key);
+      if (rng === undefined) {
+        rng = new Random(seed ^ hashOf(`${key}:added`));
+        streams.set(key, rng);
+      }
+      const context = {
+        rng,
+        pools,
+        users,
+        linkShare: ADDED_LINK_SHARE,
+        table,
+        index,
+        opened,
+        updated,
+      };
       const value = valueOf(column, context);
       if (value !== null) {
         completed[column.field] = value;
