@@ -2,6 +2,7 @@ import { APPROVAL_TABLE } from "./modules/approvals/approval.table";
 import { CHANGE_REQUEST_TABLE } from "./modules/change-requests/change-request.table";
 import { INCIDENT_TABLE } from "./modules/incidents/incident.table";
 import { JOURNAL_ENTRY_TABLE } from "./modules/journal-entries/journal-entry.table";
+import { PROBLEM_TABLE } from "./modules/problems/problem.table";
 import { USER_GROUP_TABLE } from "./modules/user-groups/user-group.table";
 import { USER_TABLE } from "./modules/users/user.table";
 import type { TableDescriptor } from "./table-model/table.descriptor";
@@ -13,6 +14,7 @@ import type { TableDescriptor } from "./table-model/table.descriptor";
 export const TABLES: readonly TableDescriptor[] = [
   USER_GROUP_TABLE,
   USER_TABLE,
+  PROBLEM_TABLE,
   INCIDENT_TABLE,
   CHANGE_REQUEST_TABLE,
   APPROVAL_TABLE,

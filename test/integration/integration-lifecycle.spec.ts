@@ -93,7 +93,7 @@ describe("integration lifecycle", () => {
     [{ url: "https://user:pw@acme.service-now.com" }, "input.url", "BAD_USER_INPUT"],
     [{ password: null }, "input.password", "BAD_USER_INPUT"],
     [
-      { excludedFields: [{ table: "problem", fields: ["x"] }] },
+      { excludedFields: [{ table: "cmdb_ci", fields: ["x"] }] },
       "input.excludedFields[0].table",
       "BAD_USER_INPUT",
     ],

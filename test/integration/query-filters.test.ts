@@ -166,6 +166,10 @@ describe("list queries: filters, orderBy, totalCount and integration scoping", (
         incidents().map((row) => row.causedBySysId),
         1,
       );
+      const problem = sample(
+        incidents().map((row) => row.problemSysId),
+        1,
+      );
       const opened = incidents()
         .map((row) => row.openedAt)
         .filter((value): value is Date => value !== null)
@@ -240,6 +244,11 @@ describe("list queries: filters, orderBy, totalCount and integration scoping", (
           name: "caused by one change",
           filter: { causedBySysId: [cause] },
           matches: (row) => row.causedBySysId === cause,
+        },
+        {
+          name: "one problem",
+          filter: { problemSysId: [problem] },
+          matches: (row) => row.problemSysId === problem,
         },
         { name: "active", filter: { active: true }, matches: (row) => row.active === true },
         { name: "inactive", filter: { active: false }, matches: (row) => row.active === false },

@@ -42,7 +42,9 @@ describe("generateDataset", () => {
     expect(sim.all("sys_user")).toHaveLength(40);
     expect(sim.all("incident")).toHaveLength(400);
     expect(sim.all("change_request")).toHaveLength(60);
-    expect(sim.all("sys_journal_field")).toHaveLength((400 + 60) * 2);
+    // Problems come from their descriptor alone: 100 by default.
+    expect(sim.all("problem")).toHaveLength(100);
+    expect(sim.all("sys_journal_field")).toHaveLength((400 + 60 + 100) * 2);
   });
 
   it("keeps incident timestamps consistent with the state", () => {
@@ -93,9 +95,14 @@ describe("generateDataset", () => {
       expect(a.document_id).toBe(a.sysapproval);
       expect(changes.get(a.document_id)?.type).not.toBe("standard");
     }
+    const problems = new Map(sim.all("problem").map((r) => [r.sys_id, r]));
+    const parents: Record<string, Map<string, (typeof linked)[number]>> = {
+      incident: incidents,
+      change_request: changes,
+      problem: problems,
+    };
     for (const j of sim.all("sys_journal_field")) {
-      const parent =
-        j.name === "incident" ? incidents.get(j.element_id) : changes.get(j.element_id);
+      const parent = parents[j.name]?.get(j.element_id);
       expect(parent).toBeDefined();
       expect(["comments", "work_notes"]).toContain(j.element);
       expect(j.sys_created_on >= (parent?.sys_created_on ?? "")).toBe(true);

@@ -307,6 +307,8 @@ export async function seedDataset(
         changesOf(ii).length > 0 && random.chance(0.15) ? random.pick(changesOf(ii)).sysId : null,
       rfcSysId:
         changesOf(ii).length > 0 && random.chance(0.1) ? random.pick(changesOf(ii)).sysId : null,
+      // Every seventh incident has one of three problems (no draw: the other values stay put).
+      problemSysId: k % 7 === 3 ? sysIdOf("problem", ii, k % 3) : null,
       active: random.chance(0.05) ? null : !resolved,
       sysModCount: random.int(0, 20),
     });

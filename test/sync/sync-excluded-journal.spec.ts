@@ -13,7 +13,10 @@ import {
 const EXCLUDED = [
   { table: "incident", fields: ["comments", "description", "short_description"] },
   { table: "change_request", fields: ["work_notes"] },
+  // Problems keep no journal here: the incident and change cases are the ones under test.
+  { table: "problem", fields: ["comments", "work_notes"] },
 ];
+const NO_PROBLEM_JOURNAL = EXCLUDED[2]!;
 
 const requestedFields = (entry: SimRequestLogEntry): string[] =>
   (entry.query.sysparm_fields ?? "").split(",");
@@ -144,6 +147,7 @@ describe("sync with excluded comments and work notes", () => {
     await setExcluded([
       { table: "incident", fields: ["comments", "description", "short_description", "work_notes"] },
       { table: "change_request", fields: ["work_notes"] },
+      NO_PROBLEM_JOURNAL,
     ]);
 
     // Before any sync: nothing of it is left, and nothing of it is served.
@@ -174,7 +178,7 @@ describe("sync with excluded comments and work notes", () => {
       value: "written while excluded",
     });
 
-    await setExcluded([{ table: "change_request", fields: ["work_notes"] }]);
+    await setExcluded([{ table: "change_request", fields: ["work_notes"] }, NO_PROBLEM_JOURNAL]);
     const run = await harness.sync();
 
     expect(run.status).toBe("SUCCEEDED");
@@ -189,6 +193,7 @@ describe("sync with excluded comments and work notes", () => {
     await setExcluded([
       { table: "incident", fields: ["comments", "work_notes"] },
       { table: "change_request", fields: ["comments", "work_notes"] },
+      NO_PROBLEM_JOURNAL,
     ]);
     expect(
       await harness.gateway.gateway.dataSource

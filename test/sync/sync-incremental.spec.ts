@@ -74,6 +74,7 @@ describe("incremental sync", () => {
     const changed: Record<string, number> = {
       sys_user_group: 0,
       sys_user: 1,
+      problem: 0,
       incident: 8,
       change_request: 2,
       sysapproval_approver: 0,

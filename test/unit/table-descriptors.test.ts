@@ -81,6 +81,6 @@ describe("table descriptors", () => {
     const indexes = indexesOf(incident, [...TABLES, parent]);
     expect(indexes).toContainEqual(["openedBySysId"]);
     expect(indexes.filter((index) => index.includes("causedBySysId"))).toEqual([["causedBySysId"]]);
-    expect(indexesOf(incident, TABLES)).toEqual(incident.indexes);
+    expect(indexesOf(incident, TABLES)).toEqual([...(incident.indexes ?? []), ["problemSysId"]]);
   });
 });

@@ -126,6 +126,11 @@ export const INCIDENT_TABLE = {
       description: "sys_id of the change that fixes it.",
       relation: { name: "rfc", description: "The change raised to fix this incident (rfc)." },
     }),
+    reference("problem_id", "problem", {
+      property: "problemSysId",
+      relation: "problem",
+      filter: { description: "Problem sys_ids." },
+    }),
     reference("business_service", "cmdb_ci_service", { property: "businessServiceSysId" }),
     reference("cmdb_ci", "cmdb_ci", { property: "cmdbCiSysId" }),
     // business_stc and calendar_stc are integer seconds (not the glide_duration fields).

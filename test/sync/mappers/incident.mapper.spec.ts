@@ -56,6 +56,7 @@ const TYPED_FIELDS = [
   "close_notes",
   "caused_by",
   "rfc",
+  "problem_id",
   "business_service",
   "cmdb_ci",
   "business_stc",
@@ -119,6 +120,8 @@ describe("INCIDENT_SYNC_TABLE", () => {
       closeNotes: null,
       causedBySysId: null,
       rfcSysId: null,
+      // A {link, value} reference: the sys_id, not the link.
+      problemSysId: "a9e4890bc6112276003d7a5a5c774a74",
       businessServiceSysId: null,
       cmdbCiSysId: "a9c0c8d2c6112276018f7705562f9cb0",
       businessDurationSeconds: null,
@@ -138,7 +141,7 @@ describe("INCIDENT_SYNC_TABLE", () => {
     );
     expect(attributes).toEqual(expected);
     // Spot checks of the above: a reference keeps its sys_id, not its link; empties stay "".
-    expect(attributes.problem_id).toBe("a9e4890bc6112276003d7a5a5c774a74");
+    expect(attributes.location).toBe("105cf7f3c611227501e75e08b14a38ba");
     expect(attributes.incident_state).toBe("1");
     expect(attributes.parent).toBe("");
     expect(Object.keys(attributes).filter((key) => key.endsWith(".display"))).toEqual([]);

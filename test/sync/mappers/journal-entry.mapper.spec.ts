@@ -66,9 +66,9 @@ describe("JOURNAL_ENTRY_SYNC_TABLE", () => {
     expect(() => JOURNAL_ENTRY_SYNC_TABLE.map(record, CONTEXT)).toThrow(MappingError);
   });
 
-  it("scopes the query to comments and work notes of incidents and change requests", () => {
+  it("scopes the query to comments and work notes of problems, incidents and change requests", () => {
     expect(JOURNAL_ENTRY_SYNC_TABLE.scope?.(() => new Set())?.toString()).toBe(
-      "nameINincident,change_request^elementINcomments,work_notes",
+      "nameINproblem,incident,change_request^elementINcomments,work_notes",
     );
   });
 
@@ -80,7 +80,7 @@ describe("JOURNAL_ENTRY_SYNC_TABLE", () => {
     const scope = JOURNAL_ENTRY_SYNC_TABLE.scope?.((table) => new Set(excluded[table] ?? []));
 
     expect(scope?.toString()).toBe(
-      "nameINincident^elementINwork_notes^NQnameINchange_request^elementINcomments",
+      "nameINproblem^elementINcomments,work_notes^NQnameINincident^elementINwork_notes^NQnameINchange_request^elementINcomments",
     );
   });
 
@@ -89,7 +89,7 @@ describe("JOURNAL_ENTRY_SYNC_TABLE", () => {
       (table) => new Set(table === "sys_user" ? ["comments"] : ["work_notes"]),
     );
 
-    expect(scope?.toString()).toBe("nameINincident,change_request^elementINcomments");
+    expect(scope?.toString()).toBe("nameINproblem,incident,change_request^elementINcomments");
   });
 
   it("reads no journal entry at all when every journal field is excluded", () => {

@@ -85,7 +85,7 @@ describe("SYNC_TABLES", () => {
     expect(problems).toEqual([
       "sys_user_group is listed twice",
       "sys_user.u_badge feeds a column but is not in the table's fields",
-      "incident has no sync table",
+      "problem has no sync table",
     ]);
   });
 
@@ -198,6 +198,6 @@ describe("syncTableOf", () => {
   });
 
   it("throws when the table is not one the gateway reads", () => {
-    expect(() => syncTableOf("problem")).toThrow(/problem/);
+    expect(() => syncTableOf("cmdb_ci")).toThrow(/cmdb_ci/);
   });
 });

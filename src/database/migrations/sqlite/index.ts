@@ -5,6 +5,7 @@ import { AddOAuthState1795621276793 } from "./1795621276793-AddOAuthState";
 import { AddSyncLease1795622717107 } from "./1795622717107-AddSyncLease";
 import { AddSyncStateOverlap1795624002355 } from "./1795624002355-AddSyncStateOverlap";
 import { AddSyncRunCount1796221590186 } from "./1796221590186-AddSyncRunCount";
+import { AddProblem1796229295113 } from "./1796229295113-AddProblem";
 
 /** In order of creation; never edit a migration once it is on main. */
 export const SQLITE_MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -13,4 +14,5 @@ export const SQLITE_MIGRATIONS: Array<new () => MigrationInterface> = [
   AddSyncLease1795622717107,
   AddSyncStateOverlap1795624002355,
   AddSyncRunCount1796221590186,
+  AddProblem1796229295113,
 ];

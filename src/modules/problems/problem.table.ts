@@ -1,0 +1,137 @@
+import {
+  boolean,
+  choice,
+  dateTime,
+  integer,
+  integration,
+  journal,
+  recordColumns,
+  reference,
+  text,
+  toMany,
+} from "../../table-model/columns";
+import type { TableDescriptor } from "../../table-model/table.descriptor";
+
+/** ServiceNow's default problem states (Madrid and later), in workflow order. */
+export const PROBLEM_STATE_VALUES = {
+  NEW: "101",
+  ASSESS: "102",
+  ROOT_CAUSE_ANALYSIS: "103",
+  FIX_IN_PROGRESS: "104",
+  RESOLVED: "106",
+  CLOSED: "107",
+} as const;
+
+/** Problem Management: the cause behind one or more incidents. */
+export const PROBLEM_TABLE = {
+  name: "problem",
+  entityName: "problem",
+  typeName: "Problem",
+  label: "Problems",
+  description: "A ServiceNow problem (table `problem`): the cause behind incidents.",
+  cursorField: "sys_updated_on",
+  parentTables: ["task"],
+  requiredFields: ["number"],
+  journalFields: ["comments", "work_notes"],
+  columns: [
+    ...recordColumns({ listed: true }),
+    text("number", { property: "number", length: 40, order: "NUMBER" }),
+    text("short_description", { property: "shortDescription" }),
+    text("description", { property: "description" }),
+    choice("state", {
+      property: "stateValue",
+      description: "Raw state value, e.g. 104.",
+      filter: { description: "Raw state values, for custom states." },
+      order: "STATE",
+      choice: {
+        name: "ProblemState",
+        property: "state",
+        description: "Known state; null when the instance uses a custom one (see stateValue).",
+        values: PROBLEM_STATE_VALUES,
+      },
+      label: {
+        property: "stateLabel",
+        description: "State label, e.g. Fix in Progress.",
+        length: 100,
+        defaults: {
+          "101": "New",
+          "102": "Assess",
+          "103": "Root Cause Analysis",
+          "104": "Fix in Progress",
+          "106": "Resolved",
+          "107": "Closed",
+        },
+      },
+    }),
+    integer("priority", {
+      property: "priority",
+      description: "1 (Critical) to 5 (Planning).",
+      filter: true,
+      order: "PRIORITY",
+    }),
+    integer("impact", { property: "impact", filter: true }),
+    integer("urgency", { property: "urgency", filter: true }),
+    text("category", { property: "category", length: 100, filter: true }),
+    reference("assignment_group", "sys_user_group", {
+      property: "assignmentGroupSysId",
+      relation: "assignmentGroup",
+      filter: { description: "Assignment group sys_ids." },
+    }),
+    reference("assigned_to", "sys_user", {
+      property: "assignedToSysId",
+      relation: "assignedTo",
+      filter: { description: "Assignee sys_ids." },
+    }),
+    boolean("known_error", {
+      property: "knownError",
+      description: "A known error: the cause is found and a workaround documented.",
+      filter: true,
+    }),
+    text("cause_notes", { property: "causeNotes" }),
+    text("fix_notes", { property: "fixNotes" }),
+    text("workaround", { property: "workaround" }),
+    reference("opened_by", "sys_user", { property: "openedBySysId", relation: "openedBy" }),
+    dateTime("opened_at", { property: "openedAt", filter: true, order: "OPENED_AT" }),
+    reference("resolved_by", "sys_user", { property: "resolvedBySysId", relation: "resolvedBy" }),
+    dateTime("resolved_at", { property: "resolvedAt", filter: true, order: "RESOLVED_AT" }),
+    reference("closed_by", "sys_user", { property: "closedBySysId", relation: "closedBy" }),
+    dateTime("closed_at", { property: "closedAt", filter: true }),
+    boolean("active", { property: "active", filter: true }),
+    integer("sys_mod_count", { property: "sysModCount" }),
+  ],
+  relations: [
+    toMany("incidents", "incident", "problemSysId", {
+      orderBy: { property: "openedAt", direction: "ASC" },
+      description: "Incidents this problem is the cause of (their problem_id).",
+    }),
+    journal(),
+    integration(),
+  ],
+  indexes: [
+    ["integrationId", "number"],
+    ["openedAt", "id"],
+    ["sysUpdatedOn", "id"],
+    ["sysCreatedOn", "id"],
+    ["resolvedAt", "id"],
+    ["priority", "id"],
+    ["stateValue", "id"],
+    ["number", "id"],
+    ["assignmentGroupSysId"],
+    ["assignedToSysId"],
+  ],
+  list: {
+    name: "problems",
+    defaultOrder: [{ order: "OPENED_AT", direction: "DESC" }],
+    orderable: true,
+    search: {
+      properties: ["number", "shortDescription"],
+      description: "Case-insensitive text contained in the number or short description.",
+    },
+  },
+  lookup: {
+    name: "problem",
+    description: "One problem by sysId or number.",
+    key: "number",
+    keyDescription: "e.g. PRB0040001",
+  },
+} satisfies TableDescriptor;
