@@ -14,7 +14,8 @@ import { peakRssMiB, runChild, serveParent } from "./child-process";
 /**
  * The real gateway (startGateway: Express, Apollo, type-graphql, TypeORM) on an existing SQLite
  * file, in its own process, configured as in production except that request logs are off.
- * argv: <sqlite file> [count] — `count` installs a TypeORM logger that records statements.
+ * argv: <sqlite file> [count] — `count` records statements: TypeORM's through its logger, the
+ * read plans' through their executor.
  */
 
 class StatementCounter implements TypeOrmLogger {
@@ -48,6 +49,11 @@ runChild(async () => {
     awsSecrets: null,
     sqlLogger: counter,
   });
+  // The read plans run their statements without TypeORM: their executor records them.
+  const executorLog = gateway.readPlans?.executor.log;
+  if (counter && executorLog) {
+    executorLog.recorded = [];
+  }
   const ready: GatewayChildReady = {
     graphqlUrl: gateway.graphqlUrl.replace("localhost", "127.0.0.1"),
   };
@@ -57,11 +63,15 @@ runChild(async () => {
       resetStatements: () => {
         if (counter) {
           counter.statements = [];
+          if (executorLog) {
+            executorLog.recorded = [];
+          }
         }
         return null;
       },
-      /** The statements (SQL and parameters) since the last reset. */
-      statements: () => counter?.statements ?? null,
+      /** The statements (SQL and parameters) since the last reset: TypeORM's and the read plans'. */
+      statements: () =>
+        counter ? [...counter.statements, ...(executorLog?.recorded ?? [])] : null,
       peakRss: () => peakRssMiB(),
     },
     () => gateway.stop(),

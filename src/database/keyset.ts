@@ -40,7 +40,7 @@ export interface KeysetPage<T> {
   readonly hasNextPage: boolean;
 }
 
-function orderingSignature(keys: readonly SortKey[]): string {
+export function orderingSignature(keys: readonly SortKey[]): string {
   return keys.map((key) => `${key.property}:${key.direction}`).join(",");
 }
 
@@ -59,7 +59,7 @@ function toCursorValue(value: unknown, key: SortKey): CursorValue {
 
 const ISO_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-function fromCursorValue(value: CursorValue, key: SortKey): unknown {
+export function fromCursorValue(value: CursorValue, key: SortKey): unknown {
   const invalid = () => GatewayError.badInput("after", "Invalid cursor for after.");
   if (value === null) {
     if (!key.nullable) {
@@ -99,7 +99,10 @@ function isInt32(value: unknown): value is number {
 }
 
 /** The cursor's row id must have the id column's type: a tampered one is bad input, not a 500. */
-function fromCursorId(id: number | string, idKind: "integer" | "uuid" | "string"): number | string {
+export function fromCursorId(
+  id: number | string,
+  idKind: "integer" | "uuid" | "string",
+): number | string {
   const valid =
     idKind === "integer"
       ? isInt32(id)

@@ -9,7 +9,7 @@ export interface TimeRange {
 }
 
 export const SYS_ID_PATTERN = /^[0-9a-f]{32}$/;
-const MAX_LIST = 200;
+export const MAX_LIST = 200;
 
 /** PostgreSQL text cannot hold NUL: such input is refused as bad input, not left to fail as a 500. */
 export function containsNul(value: unknown): boolean {

@@ -1,6 +1,7 @@
 import { DefaultNamingStrategy, type NamingStrategyInterface } from "typeorm";
 
-const snake = (name: string): string =>
+/** camelCase property → snake_case column; the read plans name columns with it too. */
+export const snakeCase = (name: string): string =>
   name
     .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
     .replace(/([A-Z])([A-Z][a-z])/g, "$1_$2")
@@ -13,6 +14,6 @@ export class SnakeNamingStrategy extends DefaultNamingStrategy implements Naming
     customName: string | undefined,
     prefixes: string[],
   ): string {
-    return snake([...prefixes, customName ?? propertyName].join("_"));
+    return snakeCase([...prefixes, customName ?? propertyName].join("_"));
   }
 }

@@ -1,3 +1,4 @@
+import type { ReadPlans } from "../database/read/read-plans";
 import type { Logger } from "../logging/logger";
 import type { Loaders } from "./loaders/loaders";
 
@@ -13,4 +14,6 @@ export interface GraphQLContext {
   readonly loaders: Loaders;
   readonly logger: Logger;
   readonly requestId: string;
+  /** The compiled read path of the root lists and lookups; null answers through services. */
+  readonly readPlans: ReadPlans | null;
 }

@@ -5,6 +5,7 @@ import { IntegrationResolver } from "../modules/integrations/integration.resolve
 import { RECORD_RESOLVERS } from "../modules/records/record-resolvers";
 import { SyncRunResolver } from "../modules/sync-runs/sync-run.resolver";
 import { authChecker } from "./auth-checker";
+import { answerPlannedRecords } from "./planned-records";
 
 /** The integrations and sync runs, then one derived resolver per described table. */
 export const RESOLVERS: NonEmptyArray<ClassType> = [
@@ -34,11 +35,11 @@ export class ResolverContainer implements ContainerType {
   }
 }
 
-export function buildGatewaySchema(
+export async function buildGatewaySchema(
   container: ContainerType = new ResolverContainer(),
   emitSchemaFile?: string,
 ): Promise<GraphQLSchema> {
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers: RESOLVERS,
     container,
     authChecker,
@@ -46,4 +47,5 @@ export function buildGatewaySchema(
     validate: { forbidUnknownValues: false },
     emitSchemaFile: emitSchemaFile ? { path: emitSchemaFile, sortedSchema: false } : false,
   });
+  return answerPlannedRecords(schema);
 }

@@ -19,6 +19,7 @@ import { AccessTokens, bearerToken } from "../auth/access-tokens";
 import type { Config } from "../config/config";
 import { connectDatabase } from "../database/database-connect";
 import { locationOf } from "../database/database-errors";
+import { ReadPlans } from "../database/read/read-plans";
 import type { GraphQLContext } from "../graphql/context.type";
 import { costLimitPlugin } from "../graphql/cost-limit.plugin";
 import { depthLimitRule } from "../graphql/depth-limit.rule";
@@ -67,6 +68,8 @@ export interface GatewayOptions {
   readonly synchronize?: boolean;
   /** Tests only: observe SQL statements. */
   readonly sqlLogger?: TypeOrmLogger;
+  /** Tests only: false answers every read through services and DataLoaders (no read plans). */
+  readonly readPlans?: boolean;
   /** The level of one-line-per-request logs (default info; the demo keeps them at debug). */
   readonly requestLogLevel?: "info" | "debug";
   /** Aborting it while start-up waits for the database ends the wait (StartupAbortedError). */
@@ -79,6 +82,8 @@ export interface Gateway {
   readonly dataSource: DataSource;
   readonly httpServer: http.Server;
   readonly syncService: SyncService;
+  /** The compiled read path (its executor counts the statements it runs). */
+  readonly readPlans: ReadPlans | null;
   /** Stops accepting requests, drains in-flight ones, closes the database. */
   stop(): Promise<void>;
 }
@@ -177,6 +182,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       dataSource: open,
       httpServer,
       syncService: started.syncService,
+      readPlans: started.readPlans,
       stop() {
         stopping ??= (async () => {
           // No new runs, current runs stop between pages (committed pages stay), then HTTP drains.
@@ -201,6 +207,7 @@ interface ServingCore {
   readonly apollo: ApolloServer<GraphQLContext>;
   readonly syncService: SyncService;
   readonly scheduler: SyncScheduler | null;
+  readonly readPlans: ReadPlans | null;
   /** Start-up housekeeping that needs the database, then the scheduler. */
   afterStart(): Promise<void>;
 }
@@ -264,6 +271,7 @@ async function serve(
     )
     .register(SyncRunResolver, new SyncRunResolver(new SyncRunService(dataSource), syncService));
   const schema = await buildGatewaySchema(container);
+  const readPlans = options.readPlans === false ? null : new ReadPlans(dataSource);
   const tokens = new AccessTokens(options.adminToken, config.viewerTokens);
 
   const apollo = new ApolloServer<GraphQLContext>({
@@ -315,6 +323,7 @@ async function serve(
           loaders: createLoaders(dataSource),
           logger: req.log,
           requestId: String(req.id),
+          readPlans,
         };
       },
     }),
@@ -324,6 +333,7 @@ async function serve(
     apollo,
     syncService,
     scheduler,
+    readPlans,
     async afterStart() {
       let reencrypted: number;
       try {

@@ -35,12 +35,13 @@ interface FrontendPage {
   };
 }
 
-describe("statements per request: relations batch through DataLoaders", () => {
+describe("statements per request: to-ones joined, to-manys batched per level", () => {
   const counter = new StatementCounter();
   let gateway: TestGateway;
 
   beforeAll(async () => {
     gateway = await startTestGateway({ sqlLogger: counter });
+    counter.attach(gateway.gateway.readPlans?.executor.log);
     // Every incident has an assignee, a group, approvals and updates, so every relation loads.
     await seedDataset(gateway.gateway.dataSource, {
       incidents: 600,

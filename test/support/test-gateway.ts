@@ -51,6 +51,8 @@ export async function startTestGateway(
     /** The clock of the default AWS source's cache (tests of AWS_SECRET_CACHE_SECONDS). */
     awsClock?: () => number;
     logger?: Logger;
+    /** false: every read through services and DataLoaders, as before the read plans. */
+    readPlans?: boolean;
   } = {},
 ): Promise<TestGateway> {
   const database: TestDatabase = await createTestDatabase();
@@ -75,6 +77,7 @@ export async function startTestGateway(
         : options.awsSecrets,
     sqlLogger: options.sqlLogger,
     synchronize: options.migrations === false,
+    readPlans: options.readPlans,
   });
   return {
     gateway,

@@ -1,4 +1,5 @@
-import { Args, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from "type-graphql";
 
 import type { LookupArgs } from "../../database/record-lookup";
 import type { ServiceNowRecordEntity } from "../../database/servicenow-record.entity";
@@ -99,22 +100,39 @@ export function createRecordResolver(table: TableDescriptor): RecordResolverClas
     const args = createListArgs(table, filter, order);
     define(
       table.list.name,
-      async function (this: RecordResolver, listArgs: RecordListArgs) {
-        return new connection(await serviceOf(this).list(listArgs));
+      async function (
+        this: RecordResolver,
+        listArgs: RecordListArgs,
+        { readPlans }: GraphQLContext,
+        info: GraphQLResolveInfo,
+      ) {
+        // The compiled read path first; the service for a selection no plan reads.
+        return new connection(
+          await (readPlans?.list<ServiceNowRecordEntity>(table, listArgs, info) ??
+            serviceOf(this).list(listArgs)),
+        );
       },
       Query(() => connection, { description: table.list.description }),
-      [Args(() => args)],
+      [Args(() => args), Ctx(), Info()],
     );
   }
   const lookupArgs = createLookupArgs(table);
   if (table.lookup !== undefined && lookupArgs !== null) {
     define(
       table.lookup.name,
-      function (this: RecordResolver, args: LookupArgs) {
-        return serviceOf(this).findOne(args);
+      function (
+        this: RecordResolver,
+        args: LookupArgs,
+        { readPlans }: GraphQLContext,
+        info: GraphQLResolveInfo,
+      ) {
+        return (
+          readPlans?.lookup<ServiceNowRecordEntity>(table, args, info) ??
+          serviceOf(this).findOne(args)
+        );
       },
       Query(() => type, { nullable: true, description: table.lookup.description }),
-      [Args(() => lookupArgs)],
+      [Args(() => lookupArgs), Ctx(), Info()],
     );
   }
   for (const column of table.columns) {
