@@ -27,6 +27,7 @@ import { createErrorFormatter } from "../graphql/format-error";
 import { introspectionLimitRule } from "../graphql/introspection-limit.rule";
 import { jsonResponseStatusPlugin } from "../graphql/json-response-status.plugin";
 import { createLoaders } from "../graphql/loaders/loaders";
+import { readPlansPlugin } from "../graphql/read-plans.plugin";
 import { buildGatewaySchema, ResolverContainer } from "../graphql/schema";
 import {
   DATABASE_UNAVAILABLE_MESSAGE,
@@ -292,6 +293,7 @@ async function serve(
       ApolloServerPluginCacheControlDisabled(),
       metrics.apolloPlugin(),
       subscriptionsOverHttpPlugin(),
+      readPlansPlugin(),
       costLimitPlugin(config.graphql.maxCost),
       serviceUnavailablePlugin(),
       jsonResponseStatusPlugin(),

@@ -1,3 +1,4 @@
+import { ReadPlans } from "../../src/database/read/read-plans";
 import { seedDataset } from "../support/seed";
 import { StatementCounter } from "../support/statement-counter";
 import { type GraphQLBody, startTestGateway, type TestGateway } from "../support/test-gateway";
@@ -42,6 +43,22 @@ const INCIDENT_PAGE = `
       }
       pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
     }
+  }
+`;
+
+/** The same page without a field left to a resolver: answered from the plan alone. */
+const INCIDENT_PAGE_PLANNED = INCIDENT_PAGE.replace(
+  "integration { id name lastSyncedAt }",
+  "",
+).replace("integration { id name }", "");
+
+const ROOTS = `
+  query Roots($missing: String) {
+    __typename
+    few: incidents(first: 2) { __typename nodes { __typename number } pageInfo { __typename hasNextPage } }
+    people: users(first: 3) { totalCount nodes { name } edges { node { userName } } }
+    none: incident(number: $missing) { number }
+    change: changeRequest(number: "CHG0030001") { number state }
   }
 `;
 
@@ -110,6 +127,21 @@ interface Request {
 
 const REQUESTS: Request[] = [
   { name: "incidents: default order", query: INCIDENT_PAGE, variables: { first: 40 } },
+  {
+    name: "incidents: default order, no resolver fields",
+    query: INCIDENT_PAGE_PLANNED,
+    variables: { first: 40 },
+  },
+  {
+    name: "incidents: filters and order, no resolver fields",
+    query: INCIDENT_PAGE_PLANNED,
+    variables: {
+      first: 20,
+      filter: { state: ["CLOSED", "CANCELED"], active: false, search: "o" },
+      orderBy: [{ field: "CLOSED_AT", direction: "DESC" }],
+    },
+  },
+  { name: "several root fields, __typename", query: ROOTS, variables: { missing: "INC-none" } },
   {
     name: "incidents: priority ASC, resolvedAt DESC (NULLs)",
     query: INCIDENT_PAGE,
@@ -278,6 +310,21 @@ describe("read plans answer exactly as services and DataLoaders do", () => {
     // "admin" exists in both integrations.
     const ambiguous = await both(LOOKUPS, { number: "INC-none", sysId: null, userName: "admin" });
     expect(comparable(ambiguous.planned)).toEqual(comparable(ambiguous.loaded));
+  });
+
+  it("answers a query of planned fields without the resolvers, and one with integration through them", async () => {
+    // The resolvers' way in: graphql-js runs the list resolver, which asks the plans.
+    const resolver = jest.spyOn(ReadPlans.prototype, "list");
+    try {
+      const planned = await plans.graphql(INCIDENT_PAGE_PLANNED, { first: 5 });
+      expect(planned.body.errors).toBeUndefined();
+      expect(resolver).not.toHaveBeenCalled();
+      const resolved = await plans.graphql(INCIDENT_PAGE, { first: 5 });
+      expect(resolved.body.errors).toBeUndefined();
+      expect(resolver).toHaveBeenCalledTimes(1);
+    } finally {
+      resolver.mockRestore();
+    }
   });
 
   describe("statements", () => {

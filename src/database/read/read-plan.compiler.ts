@@ -5,6 +5,7 @@ import {
   getNamedType,
   type GraphQLObjectType,
   type GraphQLSchema,
+  isNonNullType,
   isObjectType,
 } from "graphql";
 import { collectSubfields } from "graphql/execution/collectFields";
@@ -15,10 +16,15 @@ import type { TableDescriptor } from "../../table-model/table.descriptor";
 import { type FieldSource, fieldSources } from "./field-sources";
 import type {
   ChildPlan,
+  ConnectionOutputField,
+  EdgeOutputField,
   JoinedRecord,
   ListPlan,
   LookupPlan,
+  NodeOutput,
   NodePlan,
+  OutputField,
+  PageInfoField,
   SelectedValue,
   StatementShape,
 } from "./read-plan";
@@ -71,6 +77,13 @@ function objectTypeOf(schema: GraphQLSchema, name: string): GraphQLObjectType {
   return type;
 }
 
+interface SelectedField {
+  readonly name: string;
+  readonly nodes: readonly FieldNode[];
+  readonly args: Record<string, unknown>;
+  readonly nonNull: boolean;
+}
+
 /**
  * The fields selected on `type` by `nodes`, merged by response key as graphql-js merges them
  * (fragments, inline fragments, @include/@skip). A key whose nodes name different fields or
@@ -81,10 +94,7 @@ function selectedFields(
   context: SelectionContext,
   type: GraphQLObjectType,
   nodes: readonly FieldNode[],
-): Map<
-  string,
-  { readonly name: string; readonly nodes: readonly FieldNode[]; args: Record<string, unknown> }
-> {
+): Map<string, SelectedField> {
   const fields = collectSubfields(
     context.schema,
     context.fragments,
@@ -92,13 +102,11 @@ function selectedFields(
     type,
     nodes,
   );
-  const selected = new Map<
-    string,
-    { name: string; nodes: readonly FieldNode[]; args: Record<string, unknown> }
-  >();
+  const selected = new Map<string, SelectedField>();
   for (const [responseKey, fieldNodes] of fields) {
     const name = fieldNodes[0].name.value;
     if (name === "__typename") {
+      selected.set(responseKey, { name, nodes: fieldNodes, args: {}, nonNull: true });
       continue;
     }
     const definition = type.getFields()[name];
@@ -115,7 +123,12 @@ function selectedFields(
         throw new UnplannableSelection(`${responseKey} names two different fields`);
       }
     }
-    selected.set(responseKey, { name, nodes: fieldNodes, args });
+    selected.set(responseKey, {
+      name,
+      nodes: fieldNodes,
+      args,
+      nonNull: isNonNullType(definition.type),
+    });
   }
   return selected;
 }
@@ -172,6 +185,9 @@ function compileNode(
   const joins: JoinedRecord[] = [];
   const children: ChildPlan[] = [];
   for (const [responseKey, field] of selectedFields(context, type, nodes)) {
+    if (field.name === "__typename") {
+      continue;
+    }
     const source = sources.get(field.name);
     if (source === undefined) {
       throw new UnplannableSelection(`${table.typeName}.${field.name} has no read source`);
@@ -295,6 +311,45 @@ function compileShape(
   };
 }
 
+/**
+ * The response part of a selection on a record type, in graphql-js's field order; relations by
+ * response key, as the plan loaded them (its node plan selected the union of every path).
+ */
+function compileOutput(
+  context: SelectionContext,
+  table: TableDescriptor,
+  nodes: readonly FieldNode[],
+): NodeOutput {
+  const type = objectTypeOf(context.schema, table.typeName);
+  const sources = fieldSources(table);
+  const fields: OutputField[] = [];
+  let direct = true;
+  for (const [key, field] of selectedFields(context, type, nodes)) {
+    if (field.name === "__typename") {
+      fields.push({ kind: "typename", key, typeName: type.name });
+      continue;
+    }
+    const source = sources.get(field.name);
+    switch (source?.kind) {
+      case "value":
+      case "choice":
+        fields.push({ kind: "value", key, field: field.name, nonNull: field.nonNull });
+        break;
+      case "toOne":
+      case "toMany":
+      case "journal": {
+        const output = compileOutput(context, source.table, field.nodes);
+        direct &&= output.direct;
+        fields.push({ kind: source.kind === "toOne" ? "one" : "many", key, output });
+        break;
+      }
+      default:
+        direct = false;
+    }
+  }
+  return { fields, direct };
+}
+
 /** A lookup field (`incident(sysId:)`): `nodes` select on the record type itself. */
 export function compileLookupPlan(
   context: SelectionContext,
@@ -302,7 +357,13 @@ export function compileLookupPlan(
   table: TableDescriptor,
   nodes: readonly FieldNode[],
 ): LookupPlan {
-  return { shape: compileShape(context, dialect, table, nodes) };
+  const output = compileOutput(context, table, nodes);
+  return {
+    kind: "lookup",
+    shape: compileShape(context, dialect, table, nodes),
+    output,
+    direct: output.direct,
+  };
 }
 
 /**
@@ -317,44 +378,80 @@ export function compileListPlan(
   nodes: readonly FieldNode[],
 ): ListPlan {
   const recordNodes: FieldNode[] = [];
+  const output: ConnectionOutputField[] = [];
   let cursors = false;
   let totalCount = false;
-  for (const field of selectedFields(context, connectionType, nodes).values()) {
+  let direct = true;
+  for (const [key, field] of selectedFields(context, connectionType, nodes)) {
+    if (field.name === "__typename") {
+      output.push({ kind: "typename", key, typeName: connectionType.name });
+      continue;
+    }
     const fieldType = getNamedType(connectionType.getFields()[field.name].type);
     switch (field.name) {
-      case "nodes":
+      case "nodes": {
         recordNodes.push(...field.nodes);
+        const nodeOutput = compileOutput(context, table, field.nodes);
+        direct &&= nodeOutput.direct;
+        output.push({ kind: "nodes", key, output: nodeOutput });
         break;
+      }
       case "edges": {
         if (!isObjectType(fieldType)) {
           throw new UnplannableSelection("edges is not an object type");
         }
-        for (const edgeField of selectedFields(context, fieldType, field.nodes).values()) {
+        const edgeFields: EdgeOutputField[] = [];
+        for (const [edgeKey, edgeField] of selectedFields(context, fieldType, field.nodes)) {
           if (edgeField.name === "node") {
             recordNodes.push(...edgeField.nodes);
+            const nodeOutput = compileOutput(context, table, edgeField.nodes);
+            direct &&= nodeOutput.direct;
+            edgeFields.push({ kind: "node", key: edgeKey, output: nodeOutput });
           } else if (edgeField.name === "cursor") {
             cursors = true;
+            edgeFields.push({ kind: "cursor", key: edgeKey });
+          } else {
+            edgeFields.push({ kind: "typename", key: edgeKey, typeName: fieldType.name });
           }
         }
+        output.push({ kind: "edges", key, fields: edgeFields });
         break;
       }
       case "pageInfo": {
         if (!isObjectType(fieldType)) {
           throw new UnplannableSelection("pageInfo is not an object type");
         }
-        for (const pageField of selectedFields(context, fieldType, field.nodes).values()) {
+        const infoFields: (
+          | { kind: "info"; key: string; field: PageInfoField }
+          | { kind: "typename"; key: string; typeName: string }
+        )[] = [];
+        for (const [infoKey, pageField] of selectedFields(context, fieldType, field.nodes)) {
           if (pageField.name === "startCursor" || pageField.name === "endCursor") {
             cursors = true;
           }
+          infoFields.push(
+            pageField.name === "__typename"
+              ? { kind: "typename", key: infoKey, typeName: fieldType.name }
+              : { kind: "info", key: infoKey, field: pageField.name as PageInfoField },
+          );
         }
+        output.push({ kind: "pageInfo", key, fields: infoFields });
         break;
       }
       case "totalCount":
         totalCount = true;
+        output.push({ kind: "totalCount", key });
         break;
       default:
         throw new UnplannableSelection(`${connectionType.name}.${field.name} is not planned`);
     }
   }
-  return { shape: compileShape(context, dialect, table, recordNodes), cursors, totalCount };
+  return {
+    kind: "list",
+    shape: compileShape(context, dialect, table, recordNodes),
+    cursors,
+    totalCount,
+    output,
+    direct,
+  };
 }

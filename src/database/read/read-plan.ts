@@ -74,12 +74,59 @@ export interface ChildPlan {
 
 /** A root list field: the page statement's shape and what of the connection is selected. */
 export interface ListPlan {
+  readonly kind: "list";
   readonly shape: StatementShape;
   readonly cursors: boolean;
   readonly totalCount: boolean;
+  readonly output: readonly ConnectionOutputField[];
+  readonly direct: boolean;
 }
 
 /** A root lookup field. */
 export interface LookupPlan {
+  readonly kind: "lookup";
   readonly shape: StatementShape;
+  readonly output: NodeOutput;
+  readonly direct: boolean;
 }
+
+/**
+ * How a planned record becomes its part of the response, in the selection's order and under
+ * response keys: what a read plan answers without graphql-js walking each field.
+ */
+export type OutputField =
+  | {
+      readonly kind: "value";
+      readonly key: string;
+      readonly field: string;
+      readonly nonNull: boolean;
+    }
+  | { readonly kind: "typename"; readonly key: string; readonly typeName: string }
+  | { readonly kind: "one" | "many"; readonly key: string; readonly output: NodeOutput };
+
+export interface NodeOutput {
+  readonly fields: readonly OutputField[];
+  /** False when a field is left to its resolver (e.g. `integration`): graphql-js answers. */
+  readonly direct: boolean;
+}
+
+export type EdgeOutputField =
+  | { readonly kind: "cursor"; readonly key: string }
+  | { readonly kind: "node"; readonly key: string; readonly output: NodeOutput }
+  | { readonly kind: "typename"; readonly key: string; readonly typeName: string };
+
+export type PageInfoField = "hasNextPage" | "hasPreviousPage" | "startCursor" | "endCursor";
+
+export type ConnectionOutputField =
+  | { readonly kind: "edges"; readonly key: string; readonly fields: readonly EdgeOutputField[] }
+  | { readonly kind: "nodes"; readonly key: string; readonly output: NodeOutput }
+  | {
+      readonly kind: "pageInfo";
+      readonly key: string;
+      readonly fields: readonly (
+        | { readonly kind: "info"; readonly key: string; readonly field: PageInfoField }
+        | { readonly kind: "typename"; readonly key: string; readonly typeName: string }
+      )[];
+    }
+  | { readonly kind: "totalCount"; readonly key: string }
+  | { readonly kind: "typename"; readonly key: string; readonly typeName: string };
