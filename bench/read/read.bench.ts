@@ -4,6 +4,7 @@ import { type RecordedStatement, startGatewayChild } from "../support/bench-gate
 import { type BenchReport, progress } from "../support/bench-report";
 import { startChild } from "../support/child-process";
 import { createAgent, type LoadResult, postJson, runLoad } from "../support/http-load";
+import { copyToPostgres, postgresAvailable } from "../support/postgres-copy";
 import { seedDatabase } from "../support/seed-database";
 import { percentile } from "../support/stats";
 import { frontendRequest } from "./frontend-query";
@@ -11,7 +12,8 @@ import { frontendRequest } from "./frontend-query";
 /**
  * Read: the gateway against a hand-written floor on the same SQLite file, both driven by the
  * same closed loop of 32 clients, in alternating rounds so noise hits both; statements per
- * request for 5, 50 and 500 incidents; the gateway's latency spread under that load.
+ * request for 5, 50 and 500 incidents; the gateway's latency spread under that load. Then the
+ * same on PostgreSQL, the data copied from that file.
  */
 
 export interface ReadBenchOptions {
@@ -20,6 +22,8 @@ export interface ReadBenchOptions {
 }
 
 const CONCURRENCY = 32;
+/** The PostgreSQL the same benchmark also runs on (skipped when none answers). */
+const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const PAGE = 50;
 
 export async function readBench(report: BenchReport, options: ReadBenchOptions): Promise<void> {
@@ -37,18 +41,53 @@ export async function readBench(report: BenchReport, options: ReadBenchOptions):
     `seeded ${sizes.incidents} incidents, ${sizes.incidents * sizes.journalPerIncident} journal entries, ${sizes.users} users in ${Date.now() - seededAt} ms`,
   );
 
-  const statements = await countStatements(file, [5, 50, 500]);
+  await measureRead(report, file, sizes, timing, "");
+  if (!(await postgresAvailable(POSTGRES_URL))) {
+    report.add({
+      bench: "read",
+      name: "PostgreSQL",
+      measured: "-",
+      target: "-",
+      pass: null,
+      detail: `skipped: no PostgreSQL answers at ${POSTGRES_URL} (set BENCH_POSTGRES_URL)`,
+    });
+    return;
+  }
+  const copiedAt = Date.now();
+  const copy = await copyToPostgres(file, POSTGRES_URL);
+  progress("read", `copied the data into PostgreSQL in ${Date.now() - copiedAt} ms`);
+  try {
+    await measureRead(report, copy.url, sizes, timing, " on PostgreSQL");
+  } finally {
+    await copy.drop();
+  }
+}
+
+/**
+ * The measurements on one database (`source`: the SQLite file or a postgres:// URL), both
+ * servers reading it; `label` tells the PostgreSQL lines apart.
+ */
+async function measureRead(
+  report: BenchReport,
+  source: string,
+  sizes: { readonly incidents: number },
+  timing: { readonly warmupMs: number; readonly roundMs: number; readonly rounds: number },
+  label: string,
+): Promise<void> {
+  const statements = await countStatements(source, [5, 50, 500]);
   const constant = new Set(statements).size === 1;
   report.add({
     bench: "read",
-    name: "SQL statements per request (5 / 50 / 500)",
+    name: `SQL statements per request (5 / 50 / 500)${label}`,
     measured: statements.join(" / "),
     target: "≤ 5, same",
     pass: constant && Math.max(...statements) <= 5,
   });
 
-  const gateway = await startGatewayChild(file);
-  const floor = await startChild<{ graphqlUrl: string }>("read/floor.server.ts", { args: [file] });
+  const gateway = await startGatewayChild(source);
+  const floor = await startChild<{ graphqlUrl: string }>("read/floor.server.ts", {
+    args: [source],
+  });
   try {
     const targets = {
       gateway: frontendRequest(gateway.ready.graphqlUrl, PAGE),
@@ -78,7 +117,7 @@ export async function readBench(report: BenchReport, options: ReadBenchOptions):
         results[name].push(result);
         progress(
           "read",
-          `round ${round + 1} ${name}: ${((result.requests / result.elapsedMs) * 1000).toFixed(0)} req/s` +
+          `round ${round + 1} ${name}${label}: ${((result.requests / result.elapsedMs) * 1000).toFixed(0)} req/s` +
             (result.errors > 0 ? `, ${result.errors} errors` : ""),
         );
       }
@@ -93,7 +132,7 @@ export async function readBench(report: BenchReport, options: ReadBenchOptions):
     const clientCpu = Math.max(...results.floor.map((r) => r.clientCpuShare));
     report.add({
       bench: "read",
-      name: `throughput gateway / floor (${CONCURRENCY} clients, first ${PAGE})`,
+      name: `throughput gateway / floor (${CONCURRENCY} clients, first ${PAGE})${label}`,
       measured: (gatewayRps / floorRps).toFixed(2),
       target: "≥ 0.5",
       pass: errors === 0 && gatewayRps / floorRps >= 0.5,
@@ -105,7 +144,7 @@ export async function readBench(report: BenchReport, options: ReadBenchOptions):
     const p99 = percentile(latencies, 99);
     report.add({
       bench: "read",
-      name: `gateway p99 / p50 latency (${CONCURRENCY} clients)`,
+      name: `gateway p99 / p50 latency (${CONCURRENCY} clients)${label}`,
       measured: (p99 / p50).toFixed(2),
       target: "≤ 5",
       pass: p99 / p50 <= 5,
@@ -127,7 +166,7 @@ export async function readBench(report: BenchReport, options: ReadBenchOptions):
       );
       report.add({
         bench: "read",
-        name: `${name}: first answer on a new connection`,
+        name: `${name}: first answer on a new connection${label}`,
         measured: `${percentile(burst.firstLatenciesMs, 50).toFixed(0)} ms`,
         target: "-",
         pass: null,

@@ -13,12 +13,17 @@ export interface RecordedStatement {
   readonly parameters: unknown[];
 }
 
-/** The real gateway on an existing SQLite file, in a child process (support/gateway.child.ts). */
+/**
+ * The real gateway on an existing SQLite file or PostgreSQL URL, in a child process
+ * (support/gateway.child.ts).
+ */
 export function startGatewayChild(
   file: string,
   options: { countStatements?: boolean } = {},
 ): Promise<Child<GatewayChildReady>> {
   return startChild<GatewayChildReady>("support/gateway.child.ts", {
     args: [file, ...(options.countStatements ? ["count"] : [])],
+    // Entity column types follow DATABASE_URL at import time (column-types.ts).
+    ...(/^postgres(ql)?:\/\//.test(file) ? { env: { DATABASE_URL: file } } : {}),
   });
 }

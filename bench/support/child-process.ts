@@ -49,7 +49,7 @@ export function profileChildrenInto(dir: string): void {
  */
 export function startChild<R>(
   file: string,
-  options: { args?: readonly string[] } = {},
+  options: { args?: readonly string[]; env?: Readonly<Record<string, string>> } = {},
 ): Promise<Child<R>> {
   const compiled = path.isAbsolute(file);
   const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
@@ -59,9 +59,11 @@ export function startChild<R>(
     {
       execArgv: compiled ? profile : ["-r", "@swc-node/register", ...profile],
       // A compiled child lives outside the repository: it finds the packages through NODE_PATH.
-      env: compiled
-        ? { ...process.env, NODE_PATH: path.join(__dirname, "..", "..", "node_modules") }
-        : process.env,
+      env: {
+        ...process.env,
+        ...options.env,
+        ...(compiled ? { NODE_PATH: path.join(__dirname, "..", "..", "node_modules") } : {}),
+      },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     },
   );

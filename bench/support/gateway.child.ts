@@ -14,7 +14,7 @@ import { peakRssMiB, runChild, serveParent } from "./child-process";
 /**
  * The real gateway (startGateway: Express, Apollo, type-graphql, TypeORM) on an existing SQLite
  * file, in its own process, configured as in production except that request logs are off.
- * argv: <sqlite file> [count] — `count` records statements: TypeORM's through its logger, the
+ * argv: <sqlite file or postgres:// URL> [count] — `count` records statements: TypeORM's through its logger, the
  * read plans' through their executor.
  */
 
@@ -41,7 +41,12 @@ runChild(async () => {
     SYNC_SCHEDULER_ENABLED: "false",
   });
   const gateway = await startGateway({
-    config: { ...base, database: { kind: "sqlite", path: file } },
+    config: {
+      ...base,
+      database: /^postgres(ql)?:\/\//.test(file)
+        ? { kind: "postgres", url: file }
+        : { kind: "sqlite", path: file },
+    },
     // Request logs are info lines: "warn" keeps the benchmark about the request path itself.
     logger: createLogger("warn"),
     adminToken: BENCH_ADMIN_TOKEN,
