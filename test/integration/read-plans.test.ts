@@ -205,6 +205,16 @@ const REQUESTS: Request[] = [
     },
   },
   { name: "users", query: USERS, variables: { first: 30 } },
+  {
+    // A table added after the read path: planned from its descriptor like the others.
+    name: "problems, and the incidents' problem",
+    query: `query {
+      problems(first: 5) { totalCount nodes { number state knownError incidents { number } } }
+      incidents(first: 30, filter: { state: [NEW, CLOSED] }) {
+        nodes { number problemSysId problem { number state assignedTo { name } } }
+      }
+    }`,
+  },
   { name: "users: filtered", query: USERS, variables: { filter: { active: true, search: "a" } } },
   {
     name: "fragments, aliases, @include",
