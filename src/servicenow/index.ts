@@ -44,6 +44,8 @@ export {
   type ServiceNowResponse,
   type TablePage,
   type TableQueryParams,
+  type WriteParams,
+  type WriteValues,
 } from "./servicenow.client";
 export {
   EncodedQueryError,

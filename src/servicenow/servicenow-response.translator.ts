@@ -121,6 +121,8 @@ export function parseErrorBody(text: string): ServiceNowErrorBody {
 export interface StatusErrorOptions {
   /** `basic` adds the basic-auth restriction hint to a 401. */
   readonly authKind?: string;
+  /** A Table API write (POST, PATCH, PUT, DELETE): a 400/403 is then a REJECTED refusal. */
+  readonly write?: boolean;
 }
 
 /** A non-2xx response (or a 3xx, which we never follow) as a ServiceNowError. */
@@ -141,7 +143,19 @@ export function errorFromStatus(
   let human: string;
   let retryAfterMs: number | undefined;
 
-  if (status >= 300 && status < 400) {
+  const write = options.write === true;
+  let field: string | undefined;
+
+  if (write && (status === 400 || status === 403)) {
+    // Data policies, ACLs and business rules refuse writes with 403 (or 400): ServiceNow's own
+    // words are what the caller needs.
+    code = "REJECTED";
+    field = rejectedField(`${serviceNowMessage ?? ""} ${serviceNowDetail ?? ""}`);
+    const words = [serviceNowMessage, serviceNowDetail]
+      .filter((text) => text !== undefined)
+      .join(": ");
+    human = `ServiceNow refused the write (${status}${words === "" ? "" : ` ${words}`})`;
+  } else if (status >= 300 && status < 400) {
     code = "INVALID_RESPONSE";
     human = `ServiceNow redirected the request${redirectTarget(headers)} instead of answering: check the instance URL (scheme, host, path)`;
   } else if (status === 400) {
@@ -198,8 +212,23 @@ export function errorFromStatus(
     serviceNowMessage,
     serviceNowDetail,
     retryAfterMs,
+    ...(field === undefined ? {} : { field }),
     message: scrubSecrets(`${human} — ${where}`, context.secrets),
   });
+}
+
+/**
+ * The field a refusal names, if any: a data policy lists mandatory fields by label ("The
+ * following fields are mandatory: Caller, Short description"), other refusals name a column
+ * ("Invalid field: u_x", "field: caller_id").
+ */
+export function rejectedField(text: string): string | undefined {
+  const mandatory = /fields? (?:are|is) mandatory:\s*([^,\n]+)/i.exec(text);
+  if (mandatory?.[1] !== undefined) {
+    return mandatory[1].trim();
+  }
+  const named = /\bfield(?: name)?\s*[:=]\s*['"]?([a-z][a-z0-9_]*)/i.exec(text);
+  return named?.[1];
 }
 
 export function invalidResponse(

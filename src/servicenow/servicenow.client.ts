@@ -1,7 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 
 import type { Logger } from "../logging/logger";
-import type { EncodedQuery } from "./encoded-query.builder";
+import { type EncodedQuery, query as encodedQuery } from "./encoded-query.builder";
 import { type AuthProvider, secretsOfAuthorization } from "./servicenow.auth";
 import { isServiceNowError, ServiceNowError } from "./servicenow.errors";
 import type {
@@ -48,6 +48,11 @@ export interface ServiceNowClientOptions {
   /** Per HTTP attempt, body included (default 30 s; ServiceNow itself cancels at 60 s). */
   readonly timeoutMs?: number;
   readonly retry?: Partial<RetryOptions>;
+  /**
+   * Writes wait out a 429 only when Retry-After is at most this (default 10 s): a person or a
+   * monitoring system is waiting on the answer. Longer waits fail RATE_LIMITED at once.
+   */
+  readonly writeMaxRetryAfterMs?: number;
   readonly userAgent?: string;
   readonly fetchImpl?: typeof fetch;
   /** Waits between attempts; rejects when `signal` aborts. Injected by tests. */
@@ -86,6 +91,18 @@ export interface RecordResult {
   readonly rateLimit?: RateLimitInfo;
 }
 
+/** What a write answers with: the stored record, in the shape the sync reads it. */
+export interface WriteParams {
+  /** `sysparm_fields` of the returned record (all fields when absent). */
+  readonly fields?: readonly string[];
+  readonly displayValue?: DisplayValueMode;
+  readonly excludeReferenceLink?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/** Field values to write: ServiceNow field name → value (sys_ids for references). */
+export type WriteValues = Readonly<Record<string, string>>;
+
 export type QueryParamValue = string | number | boolean | undefined;
 
 export interface ServiceNowRequestInit {
@@ -94,6 +111,8 @@ export interface ServiceNowRequestInit {
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;
   readonly signal?: AbortSignal;
+  /** Overrides `retry.maxRetryAfterMs` for this call (writes use `writeMaxRetryAfterMs`). */
+  readonly maxRetryAfterMs?: number;
 }
 
 export interface ServiceNowResponse {
@@ -108,6 +127,17 @@ export interface ServiceNowResponse {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_WRITE_MAX_RETRY_AFTER_MS = 10_000;
+/** Network failures that happen before a request is sent: it cannot have reached ServiceNow. */
+const NOT_SENT_NETWORK_CODES = new Set([
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ECONNREFUSED",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ETIMEDOUT",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
 const DEFAULT_USER_AGENT = "servicenow-graphql-gateway";
 const TABLE_NAME = /^[a-z0-9_]+$/i;
 const FIELD_NAME = /^[a-z0-9_.]+$/i;
@@ -124,6 +154,7 @@ export class ServiceNowClient {
   readonly #logger: Logger;
   readonly #timeoutMs: number;
   readonly #retry: RetryOptions;
+  readonly #writeMaxRetryAfterMs: number;
   readonly #userAgent: string;
   readonly #fetch: typeof fetch;
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -139,6 +170,7 @@ export class ServiceNowClient {
     if (!Number.isInteger(this.#retry.maxAttempts) || this.#retry.maxAttempts < 1) {
       throw new RangeError("retry.maxAttempts must be a positive integer");
     }
+    this.#writeMaxRetryAfterMs = options.writeMaxRetryAfterMs ?? DEFAULT_WRITE_MAX_RETRY_AFTER_MS;
     this.#userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
     this.#fetch = options.fetchImpl ?? fetch;
     this.#sleep = options.sleep ?? defaultSleep;
@@ -181,6 +213,89 @@ export class ServiceNowClient {
     const record = toRawRecord(resultOf(response.body), () =>
       this.#shapeError(response, "one record under `result`"),
     );
+    return {
+      record,
+      ...(response.rateLimit === undefined ? {} : { rateLimit: response.rateLimit }),
+    };
+  }
+
+  /**
+   * `POST /api/now/table/{table}`: creates a record and answers it (201). Never retried once the
+   * request may have reached ServiceNow (the Table API has no idempotency: a second POST is a
+   * second record); such failures carry `outcomeUnknown`. A 429 is waited out only up to
+   * `writeMaxRetryAfterMs`; a 401 with a renewable token is renewed and sent again.
+   */
+  async createRecord(
+    table: string,
+    values: WriteValues,
+    params: WriteParams = {},
+  ): Promise<RecordResult> {
+    return this.#write("POST", `/api/now/table/${checkTable(table)}`, values, params);
+  }
+
+  /**
+   * `PATCH /api/now/table/{table}/{sys_id}`: updates fields (journal fields `comments` and
+   * `work_notes` add an entry) and answers the record. Not retried either: a repeated journal
+   * field would add its entry twice.
+   */
+  async updateRecord(
+    table: string,
+    sysId: string,
+    values: WriteValues,
+    params: WriteParams = {},
+  ): Promise<RecordResult> {
+    if (!SYS_ID.test(sysId)) {
+      throw badInput(`"${sysId.slice(0, 40)}" is not a sys_id`);
+    }
+    return this.#write("PATCH", `/api/now/table/${checkTable(table)}/${sysId}`, values, params);
+  }
+
+  /**
+   * The records whose `correlation_id` is the key (a read: retried as reads are). The key goes
+   * through the encoded-query builder, which refuses what could change the query.
+   */
+  async findByCorrelationId(
+    table: string,
+    correlationId: string,
+    params: Omit<TableQueryParams, "query" | "offset" | "noCount"> = {},
+  ): Promise<RawRecord[]> {
+    const page = await this.getRecords(table, {
+      ...params,
+      query: encodedQuery().where("correlation_id", "=", correlationId).orderBy("sys_created_on"),
+      limit: params.limit ?? 10,
+      noCount: true,
+    });
+    return page.records;
+  }
+
+  async #write(
+    method: "POST" | "PATCH",
+    path: string,
+    values: WriteValues,
+    params: WriteParams,
+  ): Promise<RecordResult> {
+    let response: ServiceNowResponse;
+    try {
+      response = await this.request(path, {
+        method,
+        query: tableQuery(params),
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(values),
+        signal: params.signal,
+        maxRetryAfterMs: this.#writeMaxRetryAfterMs,
+      });
+    } catch (error) {
+      if (isServiceNowError(error)) {
+        error.outcomeUnknown = mayHaveReachedServiceNow(error);
+      }
+      throw error;
+    }
+    const record = toRawRecord(resultOf(response.body), () => {
+      const error = this.#shapeError(response, "the written record under `result`");
+      // The write went through; only its answer is unreadable.
+      error.outcomeUnknown = true;
+      return error;
+    });
     return {
       record,
       ...(response.rateLimit === undefined ? {} : { rateLimit: response.rateLimit }),
@@ -232,7 +347,12 @@ export class ServiceNowClient {
         failure = error;
       }
 
-      const waitMs = this.#retryDelay(failure, attempt, idempotent);
+      const waitMs = this.#retryDelay(
+        failure,
+        attempt,
+        idempotent,
+        init.maxRetryAfterMs ?? this.#retry.maxRetryAfterMs,
+      );
       if (waitMs === undefined) {
         failure.attempts = attempt;
         throw failure;
@@ -317,6 +437,7 @@ export class ServiceNowClient {
     if (response.status < 200 || response.status >= 300) {
       const error = errorFromStatus(response.status, response.headers, text, context, {
         authKind: this.auth.kind,
+        write: method !== "GET" && method !== "HEAD",
       });
       if (response.status === 401) {
         return { kind: "unauthorized", authorization, error };
@@ -338,12 +459,17 @@ export class ServiceNowClient {
   }
 
   /** Milliseconds to wait before the next attempt, or undefined to give up now. */
-  #retryDelay(error: ServiceNowError, attempt: number, idempotent: boolean): number | undefined {
+  #retryDelay(
+    error: ServiceNowError,
+    attempt: number,
+    idempotent: boolean,
+    maxRetryAfterMs: number,
+  ): number | undefined {
     if (!error.retryable || attempt >= this.#retry.maxAttempts) {
       return undefined;
     }
     if (error.code === "RATE_LIMITED" && error.retryAfterMs !== undefined) {
-      return error.retryAfterMs <= this.#retry.maxRetryAfterMs ? error.retryAfterMs : undefined;
+      return error.retryAfterMs <= maxRetryAfterMs ? error.retryAfterMs : undefined;
     }
     if (!idempotent && error.code !== "RATE_LIMITED") {
       return undefined;
@@ -359,6 +485,23 @@ export class ServiceNowClient {
       status: response.status,
       message: `ServiceNow answered without ${expected} in the expected shape`,
     });
+  }
+}
+
+/**
+ * Whether a failed write may still have been committed: anything but a refusal or a failure
+ * before the request left (DNS, connection refused).
+ */
+function mayHaveReachedServiceNow(error: ServiceNowError): boolean {
+  switch (error.code) {
+    case "TIMEOUT":
+    case "SERVER_ERROR":
+    case "INVALID_RESPONSE":
+      return true;
+    case "UNREACHABLE":
+      return error.networkCode === undefined || !NOT_SENT_NETWORK_CODES.has(error.networkCode);
+    default:
+      return false;
   }
 }
 

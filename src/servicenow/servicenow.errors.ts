@@ -8,6 +8,8 @@ export const SERVICENOW_ERROR_CODES = [
   "INVALID_RESPONSE",
   "SERVER_ERROR",
   "BAD_REQUEST",
+  /** A write refused by the instance: data policy, ACL, business rule (400 or 403 on a write). */
+  "REJECTED",
 ] as const;
 
 export type ServiceNowErrorCode = (typeof SERVICENOW_ERROR_CODES)[number];
@@ -27,6 +29,8 @@ export interface ServiceNowErrorInit {
   readonly networkCode?: string;
   /** The OAuth grant is gone (refresh token rejected): a person must authorize again. */
   readonly needsReauthorization?: boolean;
+  /** REJECTED: the field ServiceNow named (a column name or, for data policies, its label). */
+  readonly field?: string;
   readonly cause?: unknown;
 }
 
@@ -47,6 +51,12 @@ export class ServiceNowError extends Error {
   readonly retryAfterMs?: number;
   readonly networkCode?: string;
   readonly needsReauthorization?: boolean;
+  readonly field?: string;
+  /**
+   * Set by the write methods: the request may have reached ServiceNow and been committed even
+   * though no answer came back (timeout, reset, 5xx, a cut-short body). Never retried blindly.
+   */
+  outcomeUnknown?: boolean;
   /** How many HTTP attempts were made before giving up (set by the client). */
   attempts?: number;
 
@@ -62,6 +72,12 @@ export class ServiceNowError extends Error {
     this.retryAfterMs = init.retryAfterMs;
     this.networkCode = init.networkCode;
     this.needsReauthorization = init.needsReauthorization;
+    this.field = init.field;
+  }
+
+  /** RATE_LIMITED: whole seconds to wait before trying again, when the instance said. */
+  get retryAfterSeconds(): number | undefined {
+    return this.retryAfterMs === undefined ? undefined : Math.ceil(this.retryAfterMs / 1000);
   }
 
   toJSON(): Record<string, unknown> {
@@ -78,6 +94,8 @@ export class ServiceNowError extends Error {
       retryAfterMs: this.retryAfterMs,
       networkCode: this.networkCode,
       needsReauthorization: this.needsReauthorization,
+      field: this.field,
+      outcomeUnknown: this.outcomeUnknown,
       attempts: this.attempts,
     };
   }
