@@ -13,12 +13,14 @@ export const FAULT_KINDS = [
   "malformed",
   "rateLimit",
   "timeout",
+  "dropResponse",
 ] as const;
 
 /**
  * status: a 5xx with a ServiceNow error body. delay: answer normally after `delayMs`. reset: destroy
  * the socket. html: 200 text/html hibernation page. malformed: 200 JSON cut short. rateLimit: 429
- * with Retry-After. timeout: never answer until the client gives up.
+ * with Retry-After. timeout: never answer until the client gives up. dropResponse: serve the
+ * request (a POST is committed) and then destroy the socket instead of answering.
  */
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -27,6 +29,8 @@ export interface FaultMatch {
   readonly table?: string;
   /** Only requests whose path starts with this, e.g. "/oauth_token.do". */
   readonly pathPrefix?: string;
+  /** Only requests with this HTTP method, e.g. "POST". */
+  readonly method?: string;
 }
 
 export interface FaultSpec {
@@ -50,6 +54,7 @@ export interface ActiveFault {
 
 export interface FaultTarget {
   readonly path: string;
+  readonly method?: string;
   readonly table: string | null;
 }
 
@@ -142,6 +147,9 @@ function matches(match: FaultMatch | undefined, target: FaultTarget): boolean {
     return false;
   }
   if (match.pathPrefix !== undefined && !target.path.startsWith(match.pathPrefix)) {
+    return false;
+  }
+  if (match.method !== undefined && match.method.toUpperCase() !== target.method) {
     return false;
   }
   return true;

@@ -29,6 +29,8 @@ export class RequestContext {
   userName: string | null = null;
   table: string | null = null;
   fault: FaultKind | null = null;
+  /** The "dropResponse" fault: the request is served (and committed), its answer never sent. */
+  dropAnswer = false;
   private logged = false;
 
   constructor(
@@ -79,6 +81,10 @@ export class RequestContext {
   ): void {
     this.log(status);
     if (this.res.headersSent || this.res.destroyed) {
+      return;
+    }
+    if (this.dropAnswer) {
+      this.req.socket.destroy();
       return;
     }
     this.res.writeHead(status, {

@@ -306,7 +306,7 @@ export class Simulator {
         return;
       }
       ctx.table = tableOfPath(ctx.path);
-      const fault = this.faults.take({ path: ctx.path, table: ctx.table });
+      const fault = this.faults.take({ path: ctx.path, table: ctx.table, method: ctx.method });
       if (fault) {
         ctx.fault = fault.spec.kind;
         const handled = await this.applyFault(ctx, fault.spec);
@@ -364,6 +364,10 @@ export class Simulator {
         // Hold the request open; the client's own timeout ends it, or stop() does.
         ctx.log(0);
         return true;
+      case "dropResponse":
+        // Served and committed as usual; the answer is lost on the way back.
+        ctx.dropAnswer = true;
+        return false;
       default:
         return assertUnreachable(spec.kind);
     }
@@ -403,7 +407,10 @@ export class Simulator {
       );
       return;
     }
-    handleTableApi(ctx, {
+    await handleTableApi(ctx, {
+      user,
+      users: () => this.auth.users,
+      now: () => this.clock(),
       store: this.store,
       dictionary: this.dictionary,
       aclHidden: (table) => this.acl.get(table),

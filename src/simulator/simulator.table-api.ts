@@ -4,6 +4,12 @@ import { type Dictionary, type FieldDef, TASK_TABLE } from "./simulator.dictiona
 import type { RequestContext } from "./simulator.http";
 import { type DisplayMode, type SerializeOptions, serializeRecord } from "./simulator.serializer";
 import type { SimRecord, SimulatorStore } from "./simulator.store";
+import {
+  handleTableWrite,
+  handleUserRoles,
+  type SimWriter,
+  USER_ROLE_TABLE,
+} from "./simulator.table-writes";
 
 /**
  * GET /api/now/table/{table}[/{sys_id}] (also under /v1 and /v2), answered as ServiceNow does:
@@ -29,6 +35,11 @@ export interface TableApiDeps {
   readonly timeZone: string;
   /** X-RateLimit-* headers to add to every answer. */
   readonly extraHeaders: Readonly<Record<string, string>>;
+  /** The API user, who writes records and whose roles sys_user_has_role lists. */
+  readonly user: SimWriter;
+  /** Every simulated user with roles (sys_user_has_role). */
+  readonly users: () => readonly SimWriter[];
+  readonly now: () => Date;
 }
 
 const DEFAULT_LIMIT = 10_000;
@@ -44,7 +55,7 @@ function displayMode(text: string | null): DisplayMode {
   return text === "true" || text === "all" ? text : "false";
 }
 
-export function handleTableApi(ctx: RequestContext, deps: TableApiDeps): void {
+export async function handleTableApi(ctx: RequestContext, deps: TableApiDeps): Promise<void> {
   const match = TABLE_API_PATH.exec(ctx.path);
   if (!match) {
     ctx.error(400, "Requested URI does not represent any resource", null, deps.extraHeaders);
@@ -53,20 +64,17 @@ export function handleTableApi(ctx: RequestContext, deps: TableApiDeps): void {
   const version = match[1] ?? null;
   const tableName = decodeURIComponent(match[2]);
   const sysId = match[3] === undefined ? null : decodeURIComponent(match[3]);
+  if (tableName === USER_ROLE_TABLE && (ctx.method === "GET" || ctx.method === "HEAD")) {
+    if (!deps.canRead(tableName)) {
+      ctx.error(403, "Insufficient rights to query records", null, deps.extraHeaders);
+      return;
+    }
+    handleUserRoles(ctx, deps.users(), deps.user, deps.extraHeaders);
+    return;
+  }
   const table = deps.dictionary.table(tableName);
   if (!table || !table.served) {
     ctx.error(400, `Invalid table ${tableName}`, null, deps.extraHeaders);
-    return;
-  }
-  if (ctx.method !== "GET" && ctx.method !== "HEAD") {
-    // This instance grants read only, like a table_read-scoped integration.
-    const action = ctx.method === "POST" ? "Insert" : ctx.method === "DELETE" ? "Delete" : "Update";
-    ctx.error(
-      403,
-      "Operation Failed",
-      `ACL Exception ${action} Failed due to security constraints`,
-      deps.extraHeaders,
-    );
     return;
   }
   if (!deps.canRead(tableName)) {
@@ -89,6 +97,17 @@ export function handleTableApi(ctx: RequestContext, deps: TableApiDeps): void {
     referenceDisplay: referenceDisplayLookup(deps),
   };
   const hidden = deps.aclHidden(tableName);
+  if (ctx.method !== "GET" && ctx.method !== "HEAD") {
+    // Users without a writer role get the ACL refusal of a table_read-scoped integration.
+    await handleTableWrite(
+      ctx,
+      { store: deps.store, writer: deps.user, now: deps.now, extraHeaders: deps.extraHeaders },
+      table,
+      sysId,
+      serialize,
+    );
+    return;
+  }
 
   if (sysId !== null) {
     const record = deps.store.get(tableName, sysId);

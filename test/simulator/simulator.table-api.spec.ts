@@ -223,11 +223,12 @@ describe("Table API record shapes", () => {
     expect([plain.status, await plain.json()]).toEqual([200, { result: [] }]);
   });
 
-  it("answers 403 when the method is not GET", async () => {
+  it("answers 403 to a write by a user without a writer role", async () => {
+    h.sim.addUser({ userName: "reader.only", password: "reader-pass" });
     const response = await fetch(`${h.url}/api/now/table/incident`, {
       method: "POST",
       headers: {
-        Authorization: `Basic ${Buffer.from("admin:admin").toString("base64")}`,
+        Authorization: `Basic ${Buffer.from("reader.only:reader-pass").toString("base64")}`,
         "Content-Type": "application/json",
       },
       body: JSON.stringify({ short_description: "x" }),
