@@ -2,32 +2,62 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
-import type { Role } from "../graphql/context.type";
+import type { Caller, Role } from "../graphql/context.type";
 import { StartupError, StartupErrorCode } from "../startup/startup.error";
 
 const digest = (token: string): Buffer => createHash("sha256").update(token, "utf8").digest();
 
+/** A writer token with the name the audit log shows for it. */
+export interface NamedToken {
+  readonly name: string;
+  readonly token: string;
+}
+
+interface TokenEntry {
+  readonly digest: Buffer;
+  readonly role: Role;
+  readonly name: string;
+}
+
 /** Maps bearer tokens to roles, comparing digests in constant time. */
 export class AccessTokens {
-  private readonly entries: ReadonlyArray<{ readonly digest: Buffer; readonly role: Role }>;
+  private readonly entries: readonly TokenEntry[];
 
-  constructor(adminToken: string, viewerTokens: readonly string[]) {
+  constructor(
+    adminToken: string,
+    viewerTokens: readonly string[],
+    writerTokens: readonly NamedToken[] = [],
+  ) {
     this.entries = [
-      { digest: digest(adminToken), role: "admin" as const },
-      ...viewerTokens.map((token) => ({ digest: digest(token), role: "viewer" as const })),
+      { digest: digest(adminToken), role: "admin", name: "admin" },
+      ...viewerTokens.map((token, index): TokenEntry => ({
+        digest: digest(token),
+        role: "viewer",
+        name: `viewer-${index + 1}`,
+      })),
+      ...writerTokens.map((entry): TokenEntry => ({
+        digest: digest(entry.token),
+        role: "writer",
+        name: entry.name,
+      })),
     ];
   }
 
   roleOf(token: string): Role | null {
+    return this.callerOf(token)?.role ?? null;
+  }
+
+  /** The role and name of a token, or null when it is none of ours. */
+  callerOf(token: string): Caller | null {
     const candidate = digest(token);
-    let role: Role | null = null;
+    let found: TokenEntry | null = null;
     // Check every entry so timing does not reveal which one matched.
     for (const entry of this.entries) {
-      if (timingSafeEqual(entry.digest, candidate) && role === null) {
-        role = entry.role;
+      if (timingSafeEqual(entry.digest, candidate) && found === null) {
+        found = entry;
       }
     }
-    return role;
+    return found === null ? null : { role: found.role, tokenName: found.name };
   }
 }
 

@@ -6,7 +6,13 @@ export type GatewayErrorCode =
   | "UNAUTHENTICATED"
   | "FORBIDDEN"
   | "SERVICE_UNAVAILABLE"
-  | "INTERNAL_SERVER_ERROR";
+  | "INTERNAL_SERVER_ERROR"
+  // Incident writes (src/modules/incident-writes/).
+  | "WRITES_DISABLED"
+  | "TRANSACTION_LIMIT_REACHED"
+  | "SERVICENOW_REJECTED"
+  | "SERVICENOW_RATE_LIMITED"
+  | "SERVICENOW_UNAVAILABLE";
 
 /**
  * An error meant for the API's caller: its message is safe to show (never a secret) and,

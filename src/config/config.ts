@@ -1,5 +1,7 @@
 import path from "node:path";
 
+import type { NamedToken } from "../auth/access-tokens";
+
 export type DatabaseConfig =
   | { readonly kind: "sqlite"; readonly path: string }
   | { readonly kind: "postgres"; readonly url: string };
@@ -17,6 +19,15 @@ export interface Config {
   /** Admin bearer token; null means "generate one into the data directory" (not in production). */
   readonly adminToken: string | null;
   readonly viewerTokens: readonly string[];
+  /** GATEWAY_WRITER_TOKENS: `name=token` (or a bare token, named writer-N), comma-separated. */
+  readonly writerTokens: readonly NamedToken[];
+  /** Incident writes to ServiceNow. */
+  readonly writes: {
+    /** A 429 is waited out when Retry-After is at most this, else answered at once. */
+    readonly maxRetryAfterMs: number;
+    /** How long a request waits for a concurrent one holding the same correlation id. */
+    readonly keyWaitMs: number;
+  };
   /** Browser origins (`https://app.example.com`) allowed to call /graphql cross-origin. */
   readonly corsOrigins: readonly string[];
   /** Base64 or hex 32-byte key; null means "generate one into the data directory". */
@@ -200,6 +211,40 @@ function awsConfig(env: Env): AwsConfig {
   });
 }
 
+/** `GATEWAY_WRITER_TOKENS`: `ci-alerts=token1,portal=token2`; a bare token is `writer-N`. */
+export function parseWriterTokens(raw: string | null): readonly NamedToken[] {
+  const tokens: NamedToken[] = [];
+  const names = new Set<string>();
+  for (const [index, entry] of (raw ?? "")
+    .split(",")
+    .map((value) => value.trim())
+    .filter((value) => value !== "")
+    .entries()) {
+    const separator = entry.indexOf("=");
+    const name = separator === -1 ? `writer-${index + 1}` : entry.slice(0, separator).trim();
+    const token = separator === -1 ? entry : entry.slice(separator + 1).trim();
+    if (!/^[A-Za-z0-9._-]{1,100}$/.test(name)) {
+      throw new ConfigError(
+        "GATEWAY_WRITER_TOKENS",
+        "each entry is name=token with a name of letters, digits, . _ or -",
+      );
+    }
+    if (token.length < 16) {
+      // The token is not echoed: it is a secret.
+      throw new ConfigError(
+        "GATEWAY_WRITER_TOKENS",
+        `the token of ${name} must be at least 16 characters`,
+      );
+    }
+    if (names.has(name)) {
+      throw new ConfigError("GATEWAY_WRITER_TOKENS", `${name} is listed twice`);
+    }
+    names.add(name);
+    tokens.push(Object.freeze({ name, token }));
+  }
+  return Object.freeze(tokens);
+}
+
 /** Reads the environment once. Nothing else in the product reads `process.env`. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv =
@@ -240,6 +285,11 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: logLevelOfEnvironment(env),
     adminToken,
     viewerTokens: Object.freeze(viewerTokens),
+    writerTokens: parseWriterTokens(optional(env, "GATEWAY_WRITER_TOKENS")),
+    writes: Object.freeze({
+      maxRetryAfterMs: integer(env, "SERVICENOW_WRITE_MAX_RETRY_AFTER_SECONDS", 10, 0, 3600) * 1000,
+      keyWaitMs: integer(env, "WRITE_KEY_WAIT_SECONDS", 60, 1, 600) * 1000,
+    }),
     corsOrigins: parseOrigins(optional(env, "CORS_ORIGINS")),
     secretKey: optional(env, "GATEWAY_SECRET_KEY"),
     previousSecretKeys: Object.freeze(

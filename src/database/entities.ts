@@ -1,5 +1,7 @@
 import type { EntityTarget } from "typeorm";
 
+import { WriteAllowance } from "../modules/incident-writes/write-allowance.entity";
+import { WriteLogEntry } from "../modules/incident-writes/write-log.entity";
 import { Integration } from "../modules/integrations/integration.entity";
 import { OAuthState } from "../modules/integrations/oauth-state.entity";
 import { SyncLease } from "../sync/sync-lease.entity";
@@ -23,6 +25,8 @@ export const ENTITIES = [
   SyncState,
   OAuthState,
   SyncLease,
+  WriteLogEntry,
+  WriteAllowance,
 ];
 
 /** The TypeORM entity that stores a described table's rows. */

@@ -2,10 +2,13 @@ import type { ReadPlans } from "../database/read/read-plans";
 import type { Logger } from "../logging/logger";
 import type { Loaders } from "./loaders/loaders";
 
-export type Role = "admin" | "viewer";
+/** admin: everything; writer: read and the incident mutations; viewer: read. */
+export type Role = "admin" | "viewer" | "writer";
 
 export interface Caller {
   readonly role: Role;
+  /** The token's name for the audit log (`admin`, `viewer-1`, a writer token's name). */
+  readonly tokenName: string;
 }
 
 /** Per-request state: who calls, loaders that batch relations, a logger with the request id. */

@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from "graphql";
 import { buildSchema, type ClassType, type ContainerType, type NonEmptyArray } from "type-graphql";
 
+import { IncidentWriteResolver } from "../modules/incident-writes/incident-write.resolver";
 import { IntegrationResolver } from "../modules/integrations/integration.resolver";
 import { RECORD_RESOLVERS } from "../modules/records/record-resolvers";
 import { SyncRunResolver } from "../modules/sync-runs/sync-run.resolver";
@@ -12,6 +13,7 @@ export const RESOLVERS: NonEmptyArray<ClassType> = [
   IntegrationResolver,
   ...RECORD_RESOLVERS,
   SyncRunResolver,
+  IncidentWriteResolver,
 ];
 
 /** Resolver instances, built once at start-up with their services. */

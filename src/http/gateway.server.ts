@@ -37,6 +37,8 @@ import {
 } from "../graphql/service-unavailable";
 import { subscriptionsOverHttpPlugin } from "../graphql/subscriptions-over-http.plugin";
 import type { Logger } from "../logging/logger";
+import { IncidentWriteResolver } from "../modules/incident-writes/incident-write.resolver";
+import { IncidentWriteService } from "../modules/incident-writes/incident-write.service";
 import { IntegrationResolver } from "../modules/integrations/integration.resolver";
 import { IntegrationService } from "../modules/integrations/integration.service";
 import { IntegrationConnectionFactory } from "../modules/integrations/integration-connection.factory";
@@ -270,10 +272,27 @@ async function serve(
       IntegrationResolver,
       new IntegrationResolver(integrationService, connectionService, syncService),
     )
-    .register(SyncRunResolver, new SyncRunResolver(new SyncRunService(dataSource), syncService));
+    .register(SyncRunResolver, new SyncRunResolver(new SyncRunService(dataSource), syncService))
+    .register(
+      IncidentWriteResolver,
+      new IncidentWriteResolver(
+        new IncidentWriteService(
+          dataSource,
+          integrationService,
+          connectionFactory,
+          {
+            timeoutMs: config.sync.requestTimeoutMs,
+            maxRetryAfterMs: config.writes.maxRetryAfterMs,
+            keyWaitMs: config.writes.keyWaitMs,
+          },
+          logger,
+          metrics,
+        ),
+      ),
+    );
   const schema = await buildGatewaySchema(container);
   const readPlans = options.readPlans === false ? null : new ReadPlans(dataSource);
-  const tokens = new AccessTokens(options.adminToken, config.viewerTokens);
+  const tokens = new AccessTokens(options.adminToken, config.viewerTokens, config.writerTokens);
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
@@ -311,8 +330,8 @@ async function serve(
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const token = bearerToken(req.headers.authorization);
-        const role = token === null ? null : tokens.roleOf(token);
-        if (role === null) {
+        const caller = token === null ? null : tokens.callerOf(token);
+        if (caller === null) {
           throw new GraphQLError(
             token === null
               ? "Missing bearer token: send Authorization: Bearer <token>."
@@ -321,7 +340,7 @@ async function serve(
           );
         }
         return {
-          caller: { role },
+          caller,
           loaders: createLoaders(dataSource),
           logger: req.log,
           requestId: String(req.id),

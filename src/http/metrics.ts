@@ -38,6 +38,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  private readonly incidentWrites = new Counter({
+    name: "gateway_incident_writes_total",
+    help: "Incident write attempts (create, update, comment) by operation and outcome",
+    labelNames: ["operation", "outcome"] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -55,6 +62,11 @@ export class GatewayMetrics {
       this.syncRows.inc({ table: table.table, action: "upserted" }, table.upserted);
       this.syncRows.inc({ table: table.table, action: "deleted" }, table.deleted);
     }
+  }
+
+  /** Called by the incident write service once per attempt, whatever its outcome. */
+  incidentWriteFinished(operation: string, outcome: string): void {
+    this.incidentWrites.inc({ operation, outcome });
   }
 
   apolloPlugin(): ApolloServerPlugin {

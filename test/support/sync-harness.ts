@@ -1,4 +1,5 @@
 import type { ServiceNowRecordEntity } from "../../src/database/servicenow-record.entity";
+import type { Logger } from "../../src/logging/logger";
 import { Integration } from "../../src/modules/integrations/integration.entity";
 import { JOURNAL_ENTRY_TABLE } from "../../src/modules/journal-entries/journal-entry.table";
 import {
@@ -39,6 +40,9 @@ export async function startSyncHarness(
     timeZone?: string;
     excludedFields?: Array<{ table: string; fields: string[] }>;
     simulator?: Simulator;
+    logger?: Logger;
+    /** Roles of the integration user (e.g. itil, which may write incidents). */
+    roles?: string[];
   } = {},
 ): Promise<SyncHarness> {
   const simulator = options.simulator ?? createSimulator();
@@ -47,6 +51,7 @@ export async function startSyncHarness(
     password: SIM_PASSWORD,
     timeZone: options.timeZone ?? "UTC",
     webServiceAccessOnly: true,
+    roles: options.roles ?? [],
   });
   if (options.dataset) {
     simulator.generate(options.dataset);
@@ -54,7 +59,10 @@ export async function startSyncHarness(
   const simulatorUrl = (await simulator.start()).url;
   let gateway: TestGateway;
   try {
-    gateway = await startTestGateway({ env: { SYNC_PAGE_SIZE: "500", ...options.env } });
+    gateway = await startTestGateway({
+      env: { SYNC_PAGE_SIZE: "500", ...options.env },
+      logger: options.logger,
+    });
   } catch (error) {
     // A started simulator keeps jest alive: stop it before failing.
     await simulator.stop();

@@ -23,6 +23,8 @@ export class CredentialsUnavailableError extends Error {
 export interface ConnectionSettings {
   readonly timeoutMs: number;
   readonly retry?: Partial<RetryOptions>;
+  /** Writes wait out a 429 only up to this (the connector's default otherwise). */
+  readonly writeMaxRetryAfterMs?: number;
 }
 
 /**
@@ -146,6 +148,7 @@ export class IntegrationConnectionFactory {
       logger: this.logger.child({ integrationId: integration.id }),
       timeoutMs: settings.timeoutMs,
       retry: settings.retry,
+      writeMaxRetryAfterMs: settings.writeMaxRetryAfterMs,
     });
   }
 }

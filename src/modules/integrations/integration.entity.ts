@@ -143,6 +143,10 @@ export class Integration {
   @Column({ type: "boolean", default: true })
   enabled: boolean;
 
+  @Field({ description: "Whether the incident mutations may write to ServiceNow." })
+  @Column({ type: "boolean", default: false })
+  writeEnabled: boolean;
+
   @Field(() => IntegrationStatus)
   @Column({ type: "varchar", length: 32, default: IntegrationStatus.PENDING })
   status: IntegrationStatus;

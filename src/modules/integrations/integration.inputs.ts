@@ -122,6 +122,12 @@ export class CreateIntegrationInput {
 
   @Field(() => Boolean, { nullable: true, description: "Default true." })
   enabled?: boolean | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "Allow the incident mutations to write to ServiceNow (default false).",
+  })
+  writeEnabled?: boolean | null;
 }
 
 /** Every field optional; pass null to clear an optional setting. */
@@ -187,4 +193,7 @@ export class UpdateIntegrationInput {
 
   @Field(() => Boolean, { nullable: true })
   enabled?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true })
+  writeEnabled?: boolean | null;
 }

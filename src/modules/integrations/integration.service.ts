@@ -16,6 +16,8 @@ import { SyncLease } from "../../sync/sync-lease.entity";
 import { SyncRun } from "../../sync/sync-run.entity";
 import { SyncState } from "../../sync/sync-state.entity";
 import { SYNC_TABLES, syncTableOf } from "../../sync/sync-tables";
+import { WriteAllowance } from "../incident-writes/write-allowance.entity";
+import { WriteLogEntry } from "../incident-writes/write-log.entity";
 import { type ExcludedFields, Integration } from "./integration.entity";
 import { AuthMethod, Deployment, IntegrationStatus } from "./integration.enums";
 import type { CreateIntegrationInput, UpdateIntegrationInput } from "./integration.inputs";
@@ -44,6 +46,8 @@ const CACHED_DATA = [
   SyncRun,
   SyncState,
   OAuthState,
+  WriteLogEntry,
+  WriteAllowance,
 ];
 
 export class IntegrationService {
@@ -158,6 +162,7 @@ export class IntegrationService {
     );
     integration.syncIntervalMinutes = input.syncIntervalMinutes ?? 60;
     integration.enabled = input.enabled ?? true;
+    integration.writeEnabled = input.writeEnabled ?? false;
     integration.lastValidation = null;
     integration.userTimeZone = null;
     integration.lastSyncedAt = null;
@@ -260,6 +265,9 @@ export class IntegrationService {
     }
     if (input.syncIntervalMinutes !== undefined && input.syncIntervalMinutes !== null) {
       integration.syncIntervalMinutes = input.syncIntervalMinutes;
+    }
+    if (input.writeEnabled !== undefined && input.writeEnabled !== null) {
+      integration.writeEnabled = input.writeEnabled;
     }
     const enabledChanged =
       input.enabled !== undefined &&

@@ -9,6 +9,8 @@ import {
   fetchUserTimeZone,
   findNetworkCode,
   isServiceNowError,
+  query,
+  readValue,
   type ServiceNowClient,
 } from "../../../servicenow";
 import { SERVICENOW_TABLE_NAMES, SERVICENOW_TABLES } from "../../../servicenow/servicenow-tables";
@@ -17,6 +19,15 @@ import { AuthMethod, CheckStatus } from "../integration.enums";
 import type { IntegrationConnectionFactory } from "../integration-connection.factory";
 import { addressRefusal, hostRefusal } from "../url-policy";
 import { authenticationFailure, describeFailure, tableReadFailure } from "./preflight-messages";
+
+/** Roles that may create incidents on a standard instance. */
+export const INCIDENT_WRITER_ROLES: readonly string[] = [
+  "itil",
+  "sn_incident_write",
+  "incident_manager",
+  "admin",
+];
+const WRITE_ACCESS_CHECK = "incident write access";
 
 interface CheckOutcome {
   readonly status: CheckStatus;
@@ -90,6 +101,7 @@ export class PreflightService {
       ...SERVICENOW_TABLE_NAMES.map((table) => `read ${table}`),
       "field discovery",
       "time zone",
+      ...(integration.writeEnabled ? [WRITE_ACCESS_CHECK] : []),
     ];
 
     const url = new URL(integration.url);
@@ -194,7 +206,48 @@ export class PreflightService {
               "The integration user has no time zone set, so ServiceNow uses the instance default; set it to UTC on the user record for exact incremental syncs.",
           };
     });
+    if (integration.writeEnabled) {
+      await record(WRITE_ACCESS_CHECK, () => this.checkWriteAccess(signedIn, userName));
+    }
     return this.finish(checks, userTimeZone);
+  }
+
+  /**
+   * Whether the integration user holds a role that may create incidents, read from
+   * sys_user_has_role; nothing is created to find out.
+   */
+  private async checkWriteAccess(
+    client: ServiceNowClient,
+    userName: string | undefined,
+  ): Promise<CheckOutcome> {
+    const condition = userName
+      ? query().where("user.user_name", "=", userName)
+      : query().whereCurrentUserName("user.user_name");
+    let roles: string[];
+    try {
+      const page = await client.getRecords("sys_user_has_role", {
+        query: condition,
+        fields: ["role.name"],
+        limit: 500,
+        noCount: true,
+      });
+      roles = page.records.map((record) => readValue(record["role.name"]));
+    } catch (error) {
+      return {
+        status: CheckStatus.WARN,
+        message: `Could not read the integration user's roles from sys_user_has_role (${describeFailure(error)}): make sure it holds ${INCIDENT_WRITER_ROLES.join(" or ")} so that creating incidents works.`,
+      };
+    }
+    const held = INCIDENT_WRITER_ROLES.filter((role) => roles.includes(role));
+    return held.length > 0
+      ? {
+          status: CheckStatus.PASS,
+          message: `The integration user holds ${held.join(", ")}: it may create and update incidents.`,
+        }
+      : {
+          status: CheckStatus.WARN,
+          message: `The integration user holds none of ${INCIDENT_WRITER_ROLES.join(", ")}: unless a custom role grants it, ServiceNow will refuse to create incidents (ask the ServiceNow team for the itil role).`,
+        };
   }
 
   private finish(
