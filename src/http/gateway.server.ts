@@ -284,6 +284,10 @@ async function serve(
             timeoutMs: config.sync.requestTimeoutMs,
             maxRetryAfterMs: config.writes.maxRetryAfterMs,
             keyWaitMs: config.writes.keyWaitMs,
+            retry: {
+              maxAttempts: config.sync.retryMaxAttempts,
+              baseDelayMs: config.sync.retryBaseDelayMs,
+            },
           },
           logger,
           metrics,

@@ -79,6 +79,15 @@ async function settings(input: Record<string, unknown>) {
   expect(body.errors).toBeUndefined();
 }
 
+async function transactionsToday(): Promise<number> {
+  const body = await gql<{ integration: { transactionsToday: number } }>(
+    `query($id: ID!) { integration(id: $id) { transactionsToday } }`,
+    { id: harness.integrationId },
+    VIEWER_TOKEN,
+  );
+  return body.data!.integration.transactionsToday;
+}
+
 const posts = () =>
   simulator.requestLog.filter((entry) => entry.method === "POST" && entry.table === "incident");
 
@@ -92,7 +101,7 @@ beforeAll(async () => {
   simulator.insert("sys_user_group", { name: "Twins" });
   harness = await startSyncHarness({
     simulator,
-    env: { GATEWAY_WRITER_TOKENS: `monitoring=${WRITER_TOKEN}` },
+    env: { GATEWAY_WRITER_TOKENS: `monitoring=${WRITER_TOKEN}`, SERVICENOW_RETRY_BASE_MS: "10" },
     // The integration user may create incidents.
     roles: ["itil"],
     logger: createLogger("debug", {
@@ -185,12 +194,15 @@ describe("incident writes over real HTTP against the simulator", () => {
 
   it("updates the state to Resolved with close code and notes", async () => {
     const { sysId } = (await create({})).data!.createIncident.incident;
-    const body = await gql<{ updateIncident: { incident: Record<string, unknown> } }>(UPDATE, {
+    const body = await gql<{
+      updateIncident: { created: boolean; incident: Record<string, unknown> };
+    }>(UPDATE, {
       id: harness.integrationId,
       sysId,
       input: { state: "RESOLVED", closeCode: "Solved (Permanently)", closeNotes: "Disk cleaned" },
     });
     expect(body.errors).toBeUndefined();
+    expect(body.data!.updateIncident.created).toBe(false);
     expect(body.data!.updateIncident.incident).toMatchObject({
       state: "RESOLVED",
       closeCode: "Solved (Permanently)",
@@ -254,6 +266,35 @@ describe("incident writes over real HTTP against the simulator", () => {
     const stored = simulator.all("incident").filter((r) => r.correlation_id === "alert-dropped");
     expect(stored).toHaveLength(1);
     expect(stored[0].correlation_display).toBe("servicenow-graphql-gateway");
+  });
+
+  it("settles a lost answer that could not be looked up on the next retry, without a second POST", async () => {
+    simulator.faults.inject({ kind: "dropResponse", match: { table: "incident", method: "POST" } });
+    simulator.faults.inject({
+      kind: "status",
+      status: 503,
+      times: 50,
+      match: { table: "incident", method: "GET" },
+    });
+    const first = await create({ correlationId: "alert-unknown" });
+    simulator.faults.clear();
+    expect(first.errors?.[0].extensions?.code).toBe("SERVICENOW_UNAVAILABLE");
+    expect(first.errors?.[0].message).toContain("may exist");
+    const used = await transactionsToday();
+    const before = posts().length;
+    const retried = await create({ correlationId: "alert-unknown" });
+    expect(retried.errors).toBeUndefined();
+    expect(retried.data!.createIncident.created).toBe(true);
+    expect(posts().length).toBe(before);
+    expect(await transactionsToday()).toBe(used);
+    const again = await create({ correlationId: "alert-unknown" });
+    expect(again.data!.createIncident).toMatchObject({
+      created: false,
+      incident: { sysId: retried.data!.createIncident.incident.sysId },
+    });
+    expect(
+      simulator.all("incident").filter((r) => r.correlation_id === "alert-unknown"),
+    ).toHaveLength(1);
   });
 
   it("without a key, a lost answer is SERVICENOW_UNAVAILABLE saying the incident may exist", async () => {
@@ -336,6 +377,8 @@ describe("incident writes over real HTTP against the simulator", () => {
       WRITER_TOKEN,
     );
     expect(writerAdmin.errors?.[0].extensions?.code).toBe("FORBIDDEN");
+    const writerReads = await gql(`{ incidents(first: 1) { totalCount } }`, {}, WRITER_TOKEN);
+    expect(writerReads.errors).toBeUndefined();
     const writerLog = await gql(`{ writeLog { totalCount } }`, {}, WRITER_TOKEN);
     expect(writerLog.errors?.[0].extensions?.code).toBe("FORBIDDEN");
 

@@ -20,6 +20,25 @@ function configErrorOf(env: Record<string, string>): ConfigError {
 }
 
 describe("loadConfig", () => {
+  it("reads writer tokens with their names and the write settings", () => {
+    const config = loadConfig({
+      GATEWAY_WRITER_TOKENS: "monitoring=writer-token-number-one, writer-token-number-two",
+      SERVICENOW_WRITE_MAX_RETRY_AFTER_SECONDS: "5",
+    });
+    expect(config.writerTokens).toEqual([
+      { name: "monitoring", token: "writer-token-number-one" },
+      { name: "writer-2", token: "writer-token-number-two" },
+    ]);
+    expect(config.writes).toEqual({ maxRetryAfterMs: 5000, keyWaitMs: 60_000 });
+    expect(loadConfig({}).writerTokens).toEqual([]);
+    expect(loadConfig({}).writes.maxRetryAfterMs).toBe(10_000);
+  });
+
+  it("never echoes a writer token in its error", () => {
+    const error = configErrorOf({ GATEWAY_WRITER_TOKENS: "alerts=tiny-secret" });
+    expect(error.message).not.toContain("tiny-secret");
+  });
+
   it("returns the documented defaults for an empty environment", () => {
     const config = loadConfig({});
     // toMatchObject: settings added later (by other features) come with their own tests.
@@ -198,6 +217,16 @@ describe("loadConfig", () => {
     [{ AWS_ENDPOINT_URL_SECRETS_MANAGER: "localhost:4566" }, "AWS_ENDPOINT_URL_SECRETS_MANAGER"],
     [{ AWS_SECRET_CACHE_SECONDS: "-5" }, "AWS_SECRET_CACHE_SECONDS"],
     [{ SYNC_RUN_RETENTION_DAYS: "0" }, "SYNC_RUN_RETENTION_DAYS"],
+    [{ GATEWAY_WRITER_TOKENS: "alerts=short" }, "GATEWAY_WRITER_TOKENS"],
+    [{ GATEWAY_WRITER_TOKENS: "bad name=long-enough-writer-token" }, "GATEWAY_WRITER_TOKENS"],
+    [
+      { GATEWAY_WRITER_TOKENS: "a=long-enough-writer-token,a=another-long-writer-token" },
+      "GATEWAY_WRITER_TOKENS",
+    ],
+    [
+      { SERVICENOW_WRITE_MAX_RETRY_AFTER_SECONDS: "-1" },
+      "SERVICENOW_WRITE_MAX_RETRY_AFTER_SECONDS",
+    ],
   ])("rejects %j naming %s", (env, variable) => {
     expect(configErrorOf(env).variable).toBe(variable);
   });

@@ -12,7 +12,7 @@ import type { Logger } from "../../logging/logger";
 import {
   isServiceNowError,
   type RawRecord,
-  readValue,
+  type RetryOptions,
   type ServiceNowClient,
   type ServiceNowError,
   type WriteValues,
@@ -47,6 +47,8 @@ export interface IncidentWriteSettings {
   readonly maxRetryAfterMs: number;
   /** How long a request waits for another one holding its correlation id. */
   readonly keyWaitMs: number;
+  /** Reads (lookups) retry as the sync's do; writes are never retried once sent. */
+  readonly retry?: Partial<RetryOptions>;
 }
 
 export interface IncidentWriteMetrics {
@@ -160,7 +162,9 @@ export class IncidentWriteService {
       const values = () => this.createValues(integration, client, input, correlationId);
       if (correlationId === null) {
         const body = await values();
-        return this.send(attempt, integration, entry, () => this.post(integration, client, body));
+        return this.send(attempt, integration, client, entry, () =>
+          this.post(integration, client, body),
+        );
       }
       return this.createOnce(attempt, integration, client, entry, correlationId, values);
     });
@@ -185,7 +189,7 @@ export class IncidentWriteService {
       if (Object.keys(values).length === 0) {
         throw GatewayError.badInput("input", "Nothing to update: give at least one field.");
       }
-      return this.send(attempt, integration, entry, () =>
+      return this.send(attempt, integration, client, entry, () =>
         this.patch(integration, client, sysId, values),
       );
     });
@@ -208,7 +212,7 @@ export class IncidentWriteService {
     };
     return this.run(attempt, async (integration, client, entry) => {
       const body = requiredText(text, "text", 32_000);
-      return this.send(attempt, integration, entry, () =>
+      return this.send(attempt, integration, client, entry, () =>
         this.patch(integration, client, sysId, { [JOURNAL_FIELD_OF[kind]]: body }),
       );
     });
@@ -283,11 +287,11 @@ export class IncidentWriteService {
   private async send(
     attempt: Attempt,
     integration: Integration,
+    client: ServiceNowClient,
     entry: WriteLogEntry,
     request: () => Promise<Sent>,
-    reserved: Reservation | null = null,
   ): Promise<IncidentWriteResult> {
-    const reservation = reserved ?? (await this.reserve(integration));
+    const reservation = await this.reserve(integration);
     let sent: Sent;
     try {
       sent = await request();
@@ -303,7 +307,8 @@ export class IncidentWriteService {
       transaction: true,
       outcome: successOf(attempt.operation),
     });
-    return this.answer(integration, sent.record, true, reservation.used, attempt);
+    const created = attempt.operation === WriteOperation.CREATE_INCIDENT;
+    return this.answer(integration, sent.record, created, reservation.used, attempt, client);
   }
 
   /** The write log's and the caller's view of a failure; the error to throw. */
@@ -343,12 +348,11 @@ export class IncidentWriteService {
     created: boolean,
     used: number,
     attempt: Attempt,
-    client?: ServiceNowClient,
+    client: ServiceNowClient,
   ): Promise<IncidentWriteResult> {
-    const writer = client ?? (await this.clientOf(integration));
     // Only a comment adds a journal entry (the inputs carry no comments or work notes).
     const withJournal = attempt.operation === WriteOperation.ADD_INCIDENT_COMMENT;
-    const incident = (await this.cache.store(integration, writer, raw, withJournal)) as Incident;
+    const incident = (await this.cache.store(integration, client, raw, withJournal)) as Incident;
     return this.result(integration, incident, created, used);
   }
 
@@ -370,6 +374,7 @@ export class IncidentWriteService {
   private clientOf(integration: Integration): Promise<ServiceNowClient> {
     return this.connections.client(integration, {
       timeoutMs: this.settings.timeoutMs,
+      retry: { ...this.settings.retry, maxRetryAfterMs: this.settings.maxRetryAfterMs },
       writeMaxRetryAfterMs: this.settings.maxRetryAfterMs,
     });
   }
@@ -823,9 +828,4 @@ function setSysId(
     throw GatewayError.badInput(field, `${field.replace(/^input\./, "")} must be a sys_id.`);
   }
   values[name] = text;
-}
-
-/** Whether a raw record's sys_id is readable (used by tests of the lookup). */
-export function sysIdOf(record: RawRecord): string {
-  return readValue(record.sys_id);
 }
