@@ -21,7 +21,10 @@ import type { Incident } from "../incidents/incident.entity";
 import { INCIDENT_STATE_VALUES } from "../incidents/incident.table";
 import type { Integration } from "../integrations/integration.entity";
 import type { IntegrationService } from "../integrations/integration.service";
-import type { IntegrationConnectionFactory } from "../integrations/integration-connection.factory";
+import {
+  CredentialsUnavailableError,
+  type IntegrationConnectionFactory,
+} from "../integrations/integration-connection.factory";
 import { IncidentCacheWriter } from "./incident-cache.writer";
 import { IncidentReferences } from "./incident-references.lookup";
 import {
@@ -255,7 +258,16 @@ export class IncidentWriteService {
           "integrationId",
         );
       }
-      const client = await this.clientOf(integration);
+      let client: ServiceNowClient;
+      try {
+        client = await this.clientOf(integration);
+      } catch (error) {
+        if (error instanceof CredentialsUnavailableError) {
+          // Its message names what is missing, never a secret.
+          throw new GatewayError("SERVICENOW_UNAVAILABLE", `${error.message}; nothing was sent.`);
+        }
+        throw error;
+      }
       const result = await body(integration, client, entry);
       if (entry.outcome === WriteOutcome.PENDING) {
         await this.log.finish(entry, { outcome: successOf(attempt.operation) });
