@@ -435,9 +435,47 @@ describe("incident writes over real HTTP against the simulator", () => {
     expect(check?.message).toContain("itil");
   });
 
+  it("warns in preflight when the integration user's roles cannot be read", async () => {
+    simulator.addUser({
+      userName: "svc.no-roles-table",
+      password: "No-Roles-Table-Pa55!",
+      webServiceAccessOnly: true,
+      timeZone: "UTC",
+      roles: ["itil"],
+      readableTables: ["incident", "change_request", "sys_user", "sys_user_group"],
+    });
+    const body = await gql<{
+      testConnection: { checks: Array<{ name: string; status: string; message: string }> };
+    }>(
+      `mutation($input: CreateIntegrationInput!) { testConnection(input: $input) { checks { name status message } } }`,
+      {
+        input: {
+          name: "roles unreadable",
+          url: harness.simulatorUrl,
+          deployment: "ON_PREM",
+          username: "svc.no-roles-table",
+          password: "No-Roles-Table-Pa55!",
+          writeEnabled: true,
+        },
+      },
+      ADMIN_TOKEN,
+    );
+    const check = body.data!.testConnection.checks.find(
+      (entry) => entry.name === "incident write access",
+    );
+    expect(check?.status).toBe("WARN");
+    expect(check?.message).toContain("sys_user_has_role");
+  });
+
   it("puts no secret in any response or log line", () => {
     const everything = `${bodies.join("\n")}\n${logLines.join("")}`;
-    for (const secret of [SIM_PASSWORD, WRITER_TOKEN, ADMIN_TOKEN, VIEWER_TOKEN]) {
+    for (const secret of [
+      SIM_PASSWORD,
+      WRITER_TOKEN,
+      ADMIN_TOKEN,
+      VIEWER_TOKEN,
+      "No-Roles-Table-Pa55!",
+    ]) {
       expect(everything).not.toContain(secret);
     }
     expect(everything).not.toContain(Buffer.from(`${SIM_USER}:${SIM_PASSWORD}`).toString("base64"));
