@@ -157,6 +157,61 @@ describe("incident writes over real HTTP against the simulator", () => {
     const { syncedAt: _before, ...cachedColumns } = before;
     const { syncedAt: _after, ...syncedColumns } = after;
     expect(syncedColumns).toEqual(cachedColumns);
+
+    // A comment's journal entry, cached by the write, is also what the sync stores.
+    await gql(COMMENT, { id: harness.integrationId, sysId, kind: "COMMENT", text: "Looking" });
+    const journal = harness.gateway.gateway.dataSource.getRepository("journal_entry");
+    const written = await journal.find({ where: { elementSysId: sysId } });
+    expect(written).toHaveLength(1);
+    await harness.sync();
+    const synced = await journal.find({ where: { elementSysId: sysId } });
+    const strip = (rows: Array<Record<string, unknown>>) =>
+      rows.map(({ syncedAt: _at, ...columns }) => columns);
+    expect(strip(synced)).toEqual(strip(written));
+  });
+
+  it("writes with OAuth too: an expired token is renewed and the POST sent once", async () => {
+    simulator.addOAuthClient({
+      clientId: "writer-client",
+      clientSecret: "Writer-Client-Secret-42",
+      redirectUris: [],
+    });
+    const created = await gql<{ createIntegration: { id: string } }>(
+      `mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { id } }`,
+      {
+        input: {
+          name: "oauth writer",
+          url: harness.simulatorUrl,
+          deployment: "ON_PREM",
+          authMethod: "OAUTH",
+          clientId: "writer-client",
+          clientSecret: "Writer-Client-Secret-42",
+          username: SIM_USER,
+          password: SIM_PASSWORD,
+          writeEnabled: true,
+        },
+      },
+      ADMIN_TOKEN,
+    );
+    const id = created.data!.createIntegration.id;
+    const createOn = () =>
+      gql<{ createIncident: WriteResult }>(CREATE, {
+        id,
+        input: { shortDescription: "Via OAuth", callerSysId: janeSysId },
+      });
+    const first = await createOn();
+    expect(first.errors).toBeUndefined();
+    simulator.expireAccessTokens();
+    const before = simulator.all("incident").length;
+    const second = await createOn();
+    expect(second.errors).toBeUndefined();
+    expect(simulator.all("incident")).toHaveLength(before + 1);
+    const bearerPosts = simulator.requestLog.filter(
+      (entry) =>
+        entry.method === "POST" && entry.table === "incident" && entry.authKind === "bearer",
+    );
+    // The first POST of the expired token got a 401 and was sent again once renewed.
+    expect(bearerPosts.map((entry) => entry.status)).toEqual([201, 401, 201]);
   });
 
   it("resolves a user created since the last sync on the instance; the caller defaults to the integration user", async () => {
@@ -475,6 +530,7 @@ describe("incident writes over real HTTP against the simulator", () => {
       ADMIN_TOKEN,
       VIEWER_TOKEN,
       "No-Roles-Table-Pa55!",
+      "Writer-Client-Secret-42",
     ]) {
       expect(everything).not.toContain(secret);
     }
