@@ -34,6 +34,7 @@ interface ColumnOptions<P extends string = string, R extends boolean = false> {
   /** `true` for a filter named after the property. */
   readonly filter?: FilterOptions | true;
   readonly order?: string;
+  readonly dimension?: boolean;
 }
 
 /** What a builder adds to the common options: never the property, type or NOT NULL. */

@@ -69,6 +69,11 @@ export interface ColumnDescriptor {
   readonly filter?: FilterOptions;
   /** Sortable: the order enum member, e.g. OPENED_AT. */
   readonly order?: string;
+  /**
+   * A dimension of the counts (`incidentCounts(groupBy: [CONTACT_TYPE])`) though not filterable;
+   * every filterable column other than a date-time is one already.
+   */
+  readonly dimension?: boolean;
 }
 
 /** A to-many relation: the rows of `table` whose `foreignKey` holds this record's sys_id. */
@@ -155,6 +160,8 @@ export interface TableDescriptor {
   readonly indexes?: readonly (readonly string[])[];
   readonly list?: ListField;
   readonly lookup?: LookupField;
+  /** The property that names a record where another one references it (a count's group label). */
+  readonly displayProperty?: string;
 }
 
 /** The columns every record has, in this order, whatever its table. */

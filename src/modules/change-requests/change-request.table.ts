@@ -75,9 +75,12 @@ export const CHANGE_REQUEST_TABLE = {
     integer("priority", { property: "priority", filter: true, order: "PRIORITY" }),
     integer("impact", { property: "impact", filter: true }),
     integer("risk", { property: "risk", description: "1 (very high) to 4 (low).", filter: true }),
-    text("category", { property: "category", length: 100 }),
-    reference("business_service", "cmdb_ci_service", { property: "businessServiceSysId" }),
-    reference("cmdb_ci", "cmdb_ci", { property: "cmdbCiSysId" }),
+    text("category", { property: "category", length: 100, dimension: true }),
+    reference("business_service", "cmdb_ci_service", {
+      property: "businessServiceSysId",
+      dimension: true,
+    }),
+    reference("cmdb_ci", "cmdb_ci", { property: "cmdbCiSysId", dimension: true }),
     reference("assignment_group", "sys_user_group", {
       property: "assignmentGroupSysId",
       relation: "assignmentGroup",
@@ -101,10 +104,15 @@ export const CHANGE_REQUEST_TABLE = {
     dateTime("end_date", { property: "plannedEndAt", description: "end_date: planned end." }),
     dateTime("work_start", { property: "workStartAt", description: "work_start: actual start." }),
     dateTime("work_end", { property: "workEndAt", description: "work_end: actual end." }),
+    dateTime("closed_at", {
+      property: "closedAt",
+      description: "closed_at: when the change was closed (a deployment's time).",
+    }),
     text("approval", {
       property: "approval",
       length: 40,
       description: "Approval state: not yet requested, requested, approved, rejected.",
+      dimension: true,
     }),
     text("close_code", { property: "closeCode", length: 100, filter: true }),
     text("close_notes", { property: "closeNotes" }),
@@ -148,4 +156,5 @@ export const CHANGE_REQUEST_TABLE = {
     key: "number",
     keyDescription: "e.g. CHG0030001",
   },
+  displayProperty: "number",
 } satisfies TableDescriptor;

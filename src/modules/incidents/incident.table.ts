@@ -84,7 +84,7 @@ export const INCIDENT_TABLE = {
     integer("severity", { property: "severity" }),
     text("category", { property: "category", length: 100, filter: true }),
     text("subcategory", { property: "subcategory", length: 100 }),
-    text("contact_type", { property: "contactType", length: 40 }),
+    text("contact_type", { property: "contactType", length: 40, dimension: true }),
     reference("caller_id", "sys_user", {
       property: "callerSysId",
       relation: "caller",
@@ -131,8 +131,11 @@ export const INCIDENT_TABLE = {
       relation: "problem",
       filter: { description: "Problem sys_ids." },
     }),
-    reference("business_service", "cmdb_ci_service", { property: "businessServiceSysId" }),
-    reference("cmdb_ci", "cmdb_ci", { property: "cmdbCiSysId" }),
+    reference("business_service", "cmdb_ci_service", {
+      property: "businessServiceSysId",
+      dimension: true,
+    }),
+    reference("cmdb_ci", "cmdb_ci", { property: "cmdbCiSysId", dimension: true }),
     // business_stc and calendar_stc are integer seconds (not the glide_duration fields).
     integer("business_stc", {
       property: "businessDurationSeconds",
@@ -184,4 +187,5 @@ export const INCIDENT_TABLE = {
     key: "number",
     keyDescription: "e.g. INC0010001",
   },
+  displayProperty: "number",
 } satisfies TableDescriptor;

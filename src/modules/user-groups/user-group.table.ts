@@ -17,4 +17,5 @@ export const USER_GROUP_TABLE = {
     boolean("active", { property: "active" }),
   ],
   relations: [integration()],
+  displayProperty: "name",
 } satisfies TableDescriptor;

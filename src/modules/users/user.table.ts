@@ -56,4 +56,5 @@ export const USER_TABLE = {
     key: "userName",
     keyDescription: "ServiceNow user_name.",
   },
+  displayProperty: "name",
 } satisfies TableDescriptor;

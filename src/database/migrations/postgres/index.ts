@@ -6,6 +6,7 @@ import { AddSyncLease1795622717107 } from "./1795622717107-AddSyncLease";
 import { AddSyncStateOverlap1795624002355 } from "./1795624002355-AddSyncStateOverlap";
 import { AddSyncRunCount1796221590186 } from "./1796221590186-AddSyncRunCount";
 import { AddProblem1796229295113 } from "./1796229295113-AddProblem";
+import { AddChangeRequestClosedAt1796229984748 } from "./1796229984748-AddChangeRequestClosedAt";
 import { AddIncidentWrites1796231120448 } from "./1796231120448-AddIncidentWrites";
 
 /** In order of creation; never edit a migration once it is on main. */
@@ -16,5 +17,6 @@ export const POSTGRES_MIGRATIONS: Array<new () => MigrationInterface> = [
   AddSyncStateOverlap1795624002355,
   AddSyncRunCount1796221590186,
   AddProblem1796229295113,
+  AddChangeRequestClosedAt1796229984748,
   AddIncidentWrites1796231120448,
 ];
