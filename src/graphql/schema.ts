@@ -2,18 +2,20 @@ import type { GraphQLSchema } from "graphql";
 import { buildSchema, type ClassType, type ContainerType, type NonEmptyArray } from "type-graphql";
 
 import { IncidentWriteResolver } from "../modules/incident-writes/incident-write.resolver";
+import { InsightsResolver } from "../modules/insights/insights.resolver";
 import { IntegrationResolver } from "../modules/integrations/integration.resolver";
 import { RECORD_RESOLVERS } from "../modules/records/record-resolvers";
 import { SyncRunResolver } from "../modules/sync-runs/sync-run.resolver";
 import { authChecker } from "./auth-checker";
 import { answerPlannedRecords } from "./planned-records";
 
-/** The integrations and sync runs, then one derived resolver per described table. */
+/** The integrations, one derived resolver per described table, sync runs, insights. */
 export const RESOLVERS: NonEmptyArray<ClassType> = [
   IntegrationResolver,
   ...RECORD_RESOLVERS,
   SyncRunResolver,
   IncidentWriteResolver,
+  InsightsResolver,
 ];
 
 /** Resolver instances, built once at start-up with their services. */

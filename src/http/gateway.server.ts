@@ -37,8 +37,13 @@ import {
 } from "../graphql/service-unavailable";
 import { subscriptionsOverHttpPlugin } from "../graphql/subscriptions-over-http.plugin";
 import type { Logger } from "../logging/logger";
+import { CHANGE_REQUEST_TABLE } from "../modules/change-requests/change-request.table";
 import { IncidentWriteResolver } from "../modules/incident-writes/incident-write.resolver";
 import { IncidentWriteService } from "../modules/incident-writes/incident-write.service";
+import { INCIDENT_TABLE } from "../modules/incidents/incident.table";
+import { DoraService } from "../modules/insights/dora.service";
+import { InsightsResolver } from "../modules/insights/insights.resolver";
+import { RecordCountsService } from "../modules/insights/record-counts.service";
 import { IntegrationResolver } from "../modules/integrations/integration.resolver";
 import { IntegrationService } from "../modules/integrations/integration.service";
 import { IntegrationConnectionFactory } from "../modules/integrations/integration-connection.factory";
@@ -292,6 +297,14 @@ async function serve(
           logger,
           metrics,
         ),
+      ),
+    )
+    .register(
+      InsightsResolver,
+      new InsightsResolver(
+        new RecordCountsService(dataSource, INCIDENT_TABLE),
+        new RecordCountsService(dataSource, CHANGE_REQUEST_TABLE),
+        new DoraService(dataSource),
       ),
     );
   const schema = await buildGatewaySchema(container);

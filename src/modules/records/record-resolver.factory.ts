@@ -17,13 +17,12 @@ import { JOURNAL_ENTRY_TABLE } from "../journal-entries/journal-entry.table";
 import { checkUpdatesArgs, UpdatesArgs } from "../journal-entries/updates.args";
 import type { RecordService } from "./record.service";
 import {
-  createFilterInput,
   createListArgs,
   createLookupArgs,
   createOrderInput,
   type RecordListArgs,
 } from "./record-inputs.factory";
-import { CHOICE_ENUMS, recordTypeOf } from "./record-types";
+import { CHOICE_ENUMS, filterInputOf, recordTypeOf } from "./record-types";
 
 /** A table's resolver: root list and lookup through its service, relations through loaders. */
 export interface RecordResolver {
@@ -95,7 +94,7 @@ export function createRecordResolver(table: TableDescriptor): RecordResolverClas
 
   if (table.list !== undefined) {
     const connection = ConnectionType(type, table.typeName);
-    const filter = createFilterInput(table, CHOICE_ENUMS);
+    const filter = filterInputOf(table);
     const order = table.list.orderable ? createOrderInput(table) : null;
     const args = createListArgs(table, filter, order);
     define(

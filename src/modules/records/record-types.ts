@@ -1,6 +1,9 @@
+import type { ClassType } from "type-graphql";
+
 import type { RecordEntityClass } from "../../database/record-entity.factory";
 import type { TableDescriptor } from "../../table-model/table.descriptor";
 import { TABLES } from "../../tables";
+import { createFilterInput } from "./record-inputs.factory";
 import { createChoiceEnum, createRecordType } from "./record-type.factory";
 
 /** The GraphQL object type of every described table, by ServiceNow table name. */
@@ -23,4 +26,19 @@ export function recordTypeOf(table: TableDescriptor): RecordEntityClass {
     throw new RangeError(`No GraphQL type for the ServiceNow table ${table.name}`);
   }
   return type;
+}
+
+const FILTER_INPUTS = new Map<string, ClassType>();
+
+/**
+ * A table's filter input (`IncidentFilter`), built once on first use: the list and the
+ * aggregates over the same table share it.
+ */
+export function filterInputOf(table: TableDescriptor): ClassType {
+  let filter = FILTER_INPUTS.get(table.name);
+  if (filter === undefined) {
+    filter = createFilterInput(table, CHOICE_ENUMS);
+    FILTER_INPUTS.set(table.name, filter);
+  }
+  return filter;
 }

@@ -67,17 +67,26 @@ export class RecordService {
     }));
   }
 
-  async list(args: RecordListArgs): Promise<ConnectionResult<ServiceNowRecordEntity>> {
-    const filtered = () => {
-      const query = this.records.createQueryBuilder(this.table.entityName);
-      whereEquals(query, "integrationId", args.integrationId, "integrationId");
-      if (args.filter) {
-        for (const field of this.filters) {
-          this.applyFilter(query, field, args.filter);
-        }
+  /**
+   * The table's rows in one integration (or all) that pass a list filter, aliased by the
+   * table's entity name: the list pages them, the aggregates group them.
+   */
+  filtered(
+    integrationId: string | null | undefined,
+    filter: RecordFilter | null | undefined,
+  ): Query {
+    const query = this.records.createQueryBuilder(this.table.entityName);
+    whereEquals(query, "integrationId", integrationId, "integrationId");
+    if (filter) {
+      for (const field of this.filters) {
+        this.applyFilter(query, field, filter);
       }
-      return query;
-    };
+    }
+    return query;
+  }
+
+  async list(args: RecordListArgs): Promise<ConnectionResult<ServiceNowRecordEntity>> {
+    const filtered = () => this.filtered(args.integrationId, args.filter);
     const keys = toSortKeys(args.orderBy, this.orderColumns, this.defaultOrder);
     return keysetConnection(filtered, {
       keys,

@@ -1,0 +1,122 @@
+import type { DataSource } from "typeorm";
+
+import type { OffsetSpan, TimeIntervalName } from "./time-bucket.calendar";
+
+/** Named parameters of one statement (`:p0`, `:p1`, …), bound by TypeORM's driver. */
+export class SqlParameters {
+  readonly values: Record<string, unknown> = {};
+  private next = 0;
+
+  constructor(private readonly prefix = "p") {}
+
+  /** The placeholder of a new parameter holding `value`. */
+  add(value: unknown): string {
+    const name = `${this.prefix}${this.next++}`;
+    this.values[name] = value;
+    return `:${name}`;
+  }
+}
+
+/**
+ * The SQL that differs between SQLite and PostgreSQL in the insights: a local bucket date
+ * (YYYY-MM-DD in an IANA zone) and a whole number of seconds between two date-times.
+ */
+export interface InsightDialect {
+  readonly kind: "sqlite" | "postgres";
+  /** Whether bucketDate needs the zone's offsets over the data (SQLite has no zone database). */
+  readonly needsOffsetSpans: boolean;
+  /** The local date (YYYY-MM-DD) at which `column`'s bucket starts in `timeZone`. */
+  bucketDate(
+    column: string,
+    interval: TimeIntervalName,
+    timeZone: string,
+    spans: readonly OffsetSpan[],
+    params: SqlParameters,
+  ): string;
+  /** Whole seconds from `start` to `end`. */
+  secondsBetween(end: string, start: string): string;
+  /** A bound date-time parameter, typed where the database needs it. */
+  timestamp(value: Date, params: SqlParameters): string;
+}
+
+const modifier = (offsetSeconds: number): string =>
+  `${offsetSeconds >= 0 ? "+" : ""}${offsetSeconds} seconds`;
+
+/** A balanced CASE over the spans: about log2(spans) comparisons per row. */
+function offsetCase(column: string, spans: readonly OffsetSpan[], params: SqlParameters): string {
+  if (spans.length === 1) {
+    return params.add(modifier(spans[0].offsetSeconds));
+  }
+  const middle = Math.floor(spans.length / 2);
+  const left = offsetCase(column, spans.slice(0, middle), params);
+  const boundary = params.add(new Date(spans[middle].start));
+  const right = offsetCase(column, spans.slice(middle), params);
+  return `(CASE WHEN ${column} < ${boundary} THEN ${left} ELSE ${right} END)`;
+}
+
+const SQLITE: InsightDialect = {
+  kind: "sqlite",
+  needsOffsetSpans: true,
+  bucketDate(column, interval, _timeZone, spans, params) {
+    // Stored as UTC text: shifted by the zone's offset at that instant, then truncated.
+    const shift = spans.length === 0 ? "'+0 seconds'" : offsetCase(column, spans, params);
+    switch (interval) {
+      case "DAY":
+        return `date(${column}, ${shift})`;
+      case "WEEK":
+        return `date(${column}, ${shift}, '-6 days', 'weekday 1')`;
+      case "MONTH":
+        return `strftime('%Y-%m-01', ${column}, ${shift})`;
+    }
+  },
+  secondsBetween(end, start) {
+    return `CAST(ROUND((julianday(${end}) - julianday(${start})) * 86400) AS INTEGER)`;
+  },
+  timestamp(value, params) {
+    return params.add(value);
+  },
+};
+
+const POSTGRES: InsightDialect = {
+  kind: "postgres",
+  needsOffsetSpans: false,
+  bucketDate(column, interval, timeZone, _spans, params) {
+    // date_trunc's weeks start on Monday (ISO), as ours do.
+    const unit = interval === "DAY" ? "day" : interval === "WEEK" ? "week" : "month";
+    return `to_char(date_trunc('${unit}', ${column} AT TIME ZONE ${params.add(timeZone)}), 'YYYY-MM-DD')`;
+  },
+  secondsBetween(end, start) {
+    return `CAST(ROUND(EXTRACT(EPOCH FROM (${end} - ${start}))) AS BIGINT)`;
+  },
+  timestamp(value, params) {
+    return `CAST(${params.add(value)} AS timestamptz)`;
+  },
+};
+
+export function insightDialectOf(dataSource: DataSource): InsightDialect {
+  return dataSource.options.type === "postgres" ? POSTGRES : SQLITE;
+}
+
+/** A date-time as a driver returns it: a Date (PostgreSQL) or UTC text (SQLite). */
+export function databaseTime(value: unknown): Date | null {
+  if (value instanceof Date) {
+    return value;
+  }
+  if (typeof value === "string" && value !== "") {
+    const iso = value.includes("T") ? value : `${value.replace(" ", "T")}Z`;
+    const date = new Date(iso);
+    return Number.isNaN(date.getTime()) ? null : date;
+  }
+  return null;
+}
+
+/** A count or sum as a driver returns it (PostgreSQL's bigint and numeric come as text). */
+export function databaseNumber(value: unknown): number {
+  if (typeof value === "number") {
+    return value;
+  }
+  if (typeof value === "string" || typeof value === "bigint") {
+    return Number(value);
+  }
+  return 0;
+}
