@@ -60,6 +60,7 @@ import { SyncScheduler } from "../sync/sync.scheduler";
 import { SyncService } from "../sync/sync.service";
 import { SyncLeaseRepository } from "../sync/sync-lease.repository";
 import { corsMiddleware } from "./cors.middleware";
+import { dashboardRoutes } from "./dashboard/dashboard.routes";
 import { healthRoutes, type ReadinessProbe } from "./health.routes";
 import { jsonBody } from "./json-body.middleware";
 import { GatewayMetrics } from "./metrics";
@@ -146,6 +147,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   ];
   app.use(healthRoutes(() => probes));
   app.use(metrics.routes());
+  // Static: it answers while the database opens (its GraphQL calls then get 503s).
+  app.use(dashboardRoutes());
   // Before the start-up gate, so a browser frontend can read its 503 too.
   app.use("/graphql", corsMiddleware(config.corsOrigins));
   app.use((req, res, next) => (serving ? next() : answerStarting(req, res)));
