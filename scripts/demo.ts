@@ -180,6 +180,7 @@ async function main(): Promise<void> {
       `  Sync ${integration.lastSyncRun.status}: ${integration.lastSyncRun.tables.map((table) => `${table.table} ${table.upserted}`).join(", ")}`,
       "",
       `  Apollo Sandbox:  ${gateway.graphqlUrl}`,
+      `  Dashboard:       ${gateway.url}/dashboard (paste the admin token once)`,
       `  Admin token:     ${admin.token}`,
       `  (Sandbox: Connection settings > Headers > Authorization: Bearer <token>)`,
       `  Simulator:       ${simulatorUrl} (user ${DEMO_USER})`,

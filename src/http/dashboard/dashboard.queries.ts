@@ -3,7 +3,11 @@ const RATE = "numerator denominator value low95 high95";
 const DURATION =
   "count censored meanSeconds medianSeconds p90Seconds survivalMedianSeconds survivalP90Seconds";
 
-export const DASHBOARD_INTEGRATIONS_QUERY = "query Integrations { integrations { id name } }";
+/** The integrations to pick from, and the newest incident: the default window ends there. */
+export const DASHBOARD_INTEGRATIONS_QUERY = `query Integrations {
+  integrations { id name }
+  latest: incidents(first: 1, orderBy: [{ field: OPENED_AT, direction: DESC }]) { nodes { openedAt } }
+}`;
 
 export const DASHBOARD_DORA_QUERY = `query Dora($integrationId: ID, $from: DateTime!, $to: DateTime!, $bucket: TimeInterval, $timeZone: String) {
   dora(integrationId: $integrationId, from: $from, to: $to, bucket: $bucket, timeZone: $timeZone) {

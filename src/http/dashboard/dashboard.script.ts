@@ -209,6 +209,10 @@ export const DASHBOARD_SCRIPT = String.raw`"use strict";
         option.textContent = integration.name;
         select.appendChild(option);
       });
+      // Cached data may end well before today (a simulator, a paused sync): end the default
+      // window at the newest incident.
+      var newest = data.latest.nodes.length ? data.latest.nodes[0].openedAt : null;
+      if (newest && !windowChosen) { setWindow(new Date(newest)); }
       return load();
     }).catch(function (error) {
       $("status").className = "error";
@@ -217,9 +221,13 @@ export const DASHBOARD_SCRIPT = String.raw`"use strict";
     });
   }
 
-  var today = new Date();
-  $("to").value = today.toISOString().slice(0, 10);
-  $("from").value = new Date(today.getTime() - 90 * 86400000).toISOString().slice(0, 10);
+  var windowChosen = false;
+  function setWindow(end) {
+    $("to").value = end.toISOString().slice(0, 10);
+    $("from").value = new Date(end.getTime() - 90 * 86400000).toISOString().slice(0, 10);
+  }
+  setWindow(new Date());
+  ["from", "to"].forEach(function (id) { $(id).addEventListener("change", function () { windowChosen = true; }); });
   $("zone").value = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
   $("token-form").addEventListener("submit", function (event) {
     event.preventDefault();
