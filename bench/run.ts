@@ -4,6 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
+import { insightsBench } from "./insights/insights.bench";
 import { readBench } from "./read/read.bench";
 import { scaleBench } from "./scale/scale.bench";
 import { BenchReport } from "./support/bench-report";
@@ -11,12 +12,17 @@ import { profileChildrenInto } from "./support/child-process";
 import { syncBench } from "./sync/sync.bench";
 
 /**
- * `npm run bench [-- --quick] [-- --only read|sync|scale]`: DESIGN.md §5's performance targets,
+ * `npm run bench [-- --quick] [-- --only read|sync|scale|insights]`: DESIGN.md §5's performance targets,
  * each as a ratio measured side by side in one run (never an absolute time: machines are shared
  * and noisy). One line per target; exits 0 even when a target is missed.
  */
 
-const BENCHES = { read: readBench, sync: syncBench, scale: scaleBench } as const;
+const BENCHES = {
+  read: readBench,
+  sync: syncBench,
+  scale: scaleBench,
+  insights: insightsBench,
+} as const;
 type BenchName = keyof typeof BENCHES;
 
 function parseArgs(argv: readonly string[]): {
@@ -35,14 +41,18 @@ function parseArgs(argv: readonly string[]): {
       const value = arg === "--only" ? argv[++i] : arg.slice("--only=".length);
       for (const name of (value ?? "").split(",")) {
         if (!(name in BENCHES)) {
-          throw new Error(`--only takes read, sync or scale (comma-separated), got "${value}"`);
+          throw new Error(
+            `--only takes read, sync, scale or insights (comma-separated), got "${value}"`,
+          );
         }
         only.push(name as BenchName);
       }
     } else if (arg === "--cpu-prof") {
       cpuProfDir = path.resolve(argv[++i] ?? "bench-profiles");
     } else if (arg === "--help" || arg === "-h") {
-      console.log("Usage: npm run bench -- [--quick] [--only read|sync|scale] [--cpu-prof DIR]");
+      console.log(
+        "Usage: npm run bench -- [--quick] [--only read|sync|scale|insights] [--cpu-prof DIR]",
+      );
       process.exit(0);
     } else {
       throw new Error(`Unknown argument ${arg}; try --help`);

@@ -26,10 +26,12 @@ export interface SeedSizes {
   readonly users: number;
   readonly groups: number;
   readonly journalPerIncident: number;
+  /** Closed and open change requests; a tenth of the incidents are caused_by one, 5% its rfc. */
+  readonly changes?: number;
   readonly seed?: number;
 }
 
-const SEEDED_TABLES = ["incident", "journal_entry", "sn_user", "sn_user_group"];
+const SEEDED_TABLES = ["incident", "journal_entry", "sn_user", "sn_user_group", "change_request"];
 const START = Date.UTC(2024, 0, 1);
 const YEAR = 366 * 24 * 3_600_000;
 const HOUR = 3_600_000;
@@ -243,6 +245,9 @@ function insertRows(db: Database.Database, sizes: SeedSizes): void {
     groups.push(group);
   }
 
+  const changes = insertChanges(db, sizes, syncedAt);
+  // Their own generator: the incidents' other values stay those of a seed without changes.
+  const links = createRandom((sizes.seed ?? 20240101) + 1);
   const insertIncident = insertStatement(db, "incident", [
     "integration_id",
     "sys_id",
@@ -278,6 +283,8 @@ function insertRows(db: Database.Database, sizes: SeedSizes): void {
     "close_notes",
     "active",
     "sys_mod_count",
+    "caused_by_sys_id",
+    "rfc_sys_id",
   ]);
   const insertJournal = insertStatement(db, "journal_entry", [
     "integration_id",
@@ -363,6 +370,8 @@ function insertRows(db: Database.Database, sizes: SeedSizes): void {
       resolved === null ? null : "Resolved; the caller confirmed.",
       active ? 1 : 0,
       random.int(0, 12),
+      changes.length > 0 && links.chance(0.1) ? links.pick(changes) : null,
+      changes.length > 0 && links.chance(0.05) ? links.pick(changes) : null,
     );
     for (let j = 0; j < sizes.journalPerIncident; j += 1) {
       const created = sqliteDateTime(
@@ -383,4 +392,67 @@ function insertRows(db: Database.Database, sizes: SeedSizes): void {
       );
     }
   }
+}
+
+/** Change requests over the year: 80% closed (5% of those unsuccessful), the rest in progress. */
+function insertChanges(db: Database.Database, sizes: SeedSizes, syncedAt: string): string[] {
+  const count = sizes.changes ?? 0;
+  const random = createRandom((sizes.seed ?? 20240101) + 2);
+  const insert = insertStatement(db, "change_request", [
+    "integration_id",
+    "sys_id",
+    "sys_created_on",
+    "sys_updated_on",
+    "attributes",
+    "synced_at",
+    "number",
+    "short_description",
+    "type",
+    "state_value",
+    "state_label",
+    "priority",
+    "impact",
+    "risk",
+    "planned_start_at",
+    "planned_end_at",
+    "work_start_at",
+    "work_end_at",
+    "closed_at",
+    "close_code",
+    "active",
+  ]);
+  const sysIds: string[] = [];
+  const step = (YEAR * 0.98) / Math.max(1, count);
+  for (let k = 0; k < count; k += 1) {
+    const created = Math.floor((START + k * step + random.float() * step) / 1000) * 1000;
+    const closed = random.chance(0.8);
+    const start = created + random.int(24, 240) * HOUR;
+    const end = start + random.int(1, 8) * HOUR;
+    const sysId = random.sysId();
+    insert.run(
+      BENCH_INTEGRATION_ID,
+      sysId,
+      sqliteDateTime(created),
+      sqliteDateTime(closed ? end + HOUR : created),
+      "{}",
+      syncedAt,
+      `CHG${String(30001 + k).padStart(7, "0")}`,
+      "Patch the application servers",
+      random.pick(["normal", "standard", "emergency"]),
+      closed ? "3" : "-2",
+      closed ? "Closed" : "Scheduled",
+      random.int(1, 4),
+      random.int(1, 3),
+      random.int(1, 4),
+      sqliteDateTime(start),
+      sqliteDateTime(end),
+      closed ? sqliteDateTime(start) : null,
+      closed ? sqliteDateTime(end) : null,
+      closed ? sqliteDateTime(end + HOUR) : null,
+      closed ? (random.chance(0.05) ? "unsuccessful" : "successful") : null,
+      closed ? 0 : 1,
+    );
+    sysIds.push(sysId);
+  }
+  return sysIds;
 }

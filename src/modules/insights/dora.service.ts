@@ -101,7 +101,7 @@ export class DoraService {
         ...(integrationId === null ? [] : [`${c("integrationId")} = ${params.add(integrationId)}`]),
       ].join(" AND ");
     const linked = (property: string) =>
-      `EXISTS (SELECT 1 FROM ${x.table} WHERE ${x("integrationId")} = ${c("integrationId")} AND ${x(property)} = ${c("sysId")})`;
+      `EXISTS (SELECT 1 FROM ${x.table} WHERE ${this.dialect.unindexed(x("integrationId"))} = ${c("integrationId")} AND ${x(property)} = ${c("sysId")})`;
 
     const deployments = new SqlParameters();
     const deploymentRows = await this.run(
@@ -139,7 +139,7 @@ export class DoraService {
              `MIN(${deployedAt})`,
            )} AS seconds
          FROM ${c.table} JOIN ${i.table}
-           ON ${i("integrationId")} = ${c("integrationId")} AND ${i("causedBySysId")} = ${c("sysId")}
+           ON ${this.dialect.unindexed(i("integrationId"))} = ${c("integrationId")} AND ${i("causedBySysId")} = ${c("sysId")}
          WHERE ${deploymentsWhere(recovery)}
          GROUP BY ${c("id")}
        ) f GROUP BY f.censored, f.seconds`,

@@ -37,6 +37,12 @@ export interface InsightDialect {
   secondsBetween(end: string, start: string): string;
   /** A bound date-time parameter, typed where the database needs it. */
   timestamp(value: Date, params: SqlParameters): string;
+  /**
+   * `column` in a join or EXISTS term, kept from choosing an index: on SQLite (no statistics)
+   * `integration_id = …` would pick the (integration_id, sys_id) index, one integration being
+   * every row, over the selective caused_by/rfc index.
+   */
+  unindexed(column: string): string;
 }
 
 const modifier = (offsetSeconds: number): string =>
@@ -75,6 +81,9 @@ const SQLITE: InsightDialect = {
   timestamp(value, params) {
     return params.add(value);
   },
+  unindexed(column) {
+    return `+${column}`;
+  },
 };
 
 const POSTGRES: InsightDialect = {
@@ -90,6 +99,9 @@ const POSTGRES: InsightDialect = {
   },
   timestamp(value, params) {
     return `CAST(${params.add(value)} AS timestamptz)`;
+  },
+  unindexed(column) {
+    return column;
   },
 };
 
