@@ -134,4 +134,5 @@ export const PROBLEM_TABLE = {
     key: "number",
     keyDescription: "e.g. PRB0040001",
   },
+  displayProperty: "number",
 } satisfies TableDescriptor;

@@ -46,6 +46,7 @@ const TYPED_FIELDS = [
   "end_date",
   "work_start",
   "work_end",
+  "closed_at",
   "approval",
   "close_code",
   "close_notes",
@@ -96,6 +97,7 @@ describe("CHANGE_REQUEST_SYNC_TABLE", () => {
       plannedEndAt: new Date("2020-09-12T01:00:00Z"),
       workStartAt: null,
       workEndAt: null,
+      closedAt: new Date("2020-09-19T09:46:25Z"),
       approval: "requested",
       // An empty choice: display_value null, value "".
       closeCode: null,
