@@ -8,6 +8,7 @@ import {
 import { GatewayError } from "../common/gateway.error";
 import { type CursorValue, decodeCursor, type DecodedCursor, encodeCursor } from "./keyset-cursor";
 import { containsNul } from "./query-filters";
+import { sortTermsOf } from "./sort-terms";
 
 export type SortDirection = "ASC" | "DESC";
 
@@ -18,6 +19,8 @@ export interface SortKey {
   readonly direction: SortDirection;
   readonly nullable: boolean;
   readonly kind: "date" | "number" | "string";
+  /** A choice column: its raw values in workflow order, which is what it sorts by. */
+  readonly workflow?: readonly string[];
 }
 
 /** What a service hands the resolver: a page, and a count computed only when asked for. */
@@ -32,6 +35,8 @@ export interface KeysetRequest {
   readonly keys: readonly SortKey[];
   readonly first: number;
   readonly after: string | null;
+  /** The digest of the request (cursorScopeOf): cursors are issued for it and checked against it. */
+  readonly scope: string;
 }
 
 export interface KeysetPage<T> {
@@ -172,7 +177,8 @@ export async function fetchKeysetPage<T extends ObjectLiteral & { id: number | s
   const alias = query.alias;
   const ordering = orderingSignature(request.keys);
   const tiebreakDirection = request.keys.at(-1)?.direction ?? "ASC";
-  const nullsLargest = query.connection.options.type === "postgres";
+  const postgres = query.connection.options.type === "postgres";
+  const nullsLargest = postgres;
   const idColumn = query.expressionMap.mainAlias?.metadata.primaryColumns[0];
   const idKind =
     idColumn?.generationStrategy === "increment"
@@ -186,46 +192,49 @@ export async function fetchKeysetPage<T extends ObjectLiteral & { id: number | s
         property,
     )}`;
 
+  const terms = request.keys.map((key) => sortTermsOf(key, escape(key.property), postgres));
   if (request.after !== null) {
-    const cursor: DecodedCursor = decodeCursor(request.after, ordering);
+    const cursor: DecodedCursor = decodeCursor(request.after, { ordering, scope: request.scope });
     if (cursor.values.length !== request.keys.length) {
       throw GatewayError.badInput("after", "Invalid cursor for after.");
     }
-    const bound: BoundKey[] = request.keys.map((key, index) => ({
-      column: escape(key.property),
-      direction: key.direction,
-      nullable: key.nullable,
-      param: `keyset_${index}`,
-      value: fromCursorValue(cursor.values[index], key),
-    }));
+    const bound: BoundKey[] = request.keys.flatMap((key, index) => {
+      const value = fromCursorValue(cursor.values[index], key);
+      return terms[index].map((term) => ({
+        column: term.expression,
+        direction: key.direction,
+        nullable: term.nullable,
+        param: "",
+        value: term.valueOf(value),
+      }));
+    });
     bound.push({
       column: escape("id"),
       direction: tiebreakDirection,
       nullable: false,
-      param: "keyset_id",
+      param: "",
       value: fromCursorId(cursor.id, idKind),
     });
-    query.andWhere(new Brackets((where) => addAfterPredicate(where, bound, nullsLargest)));
-    for (const key of bound) {
+    const named = bound.map((key, index) => ({ ...key, param: `keyset_${index}` }));
+    query.andWhere(new Brackets((where) => addAfterPredicate(where, named, nullsLargest)));
+    for (const key of named) {
       if (key.value !== null) {
         query.setParameter(key.param, key.value);
       }
     }
   }
 
-  request.keys.forEach((key, index) => {
-    const sort = `${alias}.${key.property}`;
+  const order = request.keys.flatMap((key, index) =>
+    terms[index].map((term) => [term.expression, key.direction] as const),
+  );
+  order.push([escape("id"), tiebreakDirection]);
+  order.forEach(([expression, direction], index) => {
     if (index === 0) {
-      query.orderBy(sort, key.direction);
+      query.orderBy(expression, direction);
     } else {
-      query.addOrderBy(sort, key.direction);
+      query.addOrderBy(expression, direction);
     }
   });
-  if (request.keys.length === 0) {
-    query.orderBy(`${alias}.id`, tiebreakDirection);
-  } else {
-    query.addOrderBy(`${alias}.id`, tiebreakDirection);
-  }
   query.take(undefined).limit(request.first + 1);
 
   const fetched = await query.getMany();
@@ -234,6 +243,7 @@ export async function fetchKeysetPage<T extends ObjectLiteral & { id: number | s
   const cursors = rows.map((row) =>
     encodeCursor({
       ordering,
+      scope: request.scope,
       values: request.keys.map((key) => toCursorValue(row[key.property], key)),
       id: row.id,
     }),

@@ -1,3 +1,4 @@
+import { cursorScopeOf } from "../../src/database/keyset-cursor";
 import { INTEGRATION_IDS, seedDataset } from "../support/seed";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
 
@@ -35,8 +36,21 @@ interface BadInputCase {
 }
 
 const DEFAULT_ORDERING = "openedAt:DESC";
-const cursor = (values: unknown[], id: unknown, ordering = DEFAULT_ORDERING): string =>
-  Buffer.from(JSON.stringify([ordering, values, id])).toString("base64url");
+/** A cursor as the gateway would issue it for an unfiltered list of `table` (its digest too). */
+const cursor = (
+  values: unknown[],
+  id: unknown,
+  ordering = DEFAULT_ORDERING,
+  table = "incident",
+): string =>
+  Buffer.from(
+    JSON.stringify([
+      ordering,
+      values,
+      id,
+      cursorScopeOf({ table, integrationId: null, filter: {}, ordering }),
+    ]),
+  ).toString("base64url");
 const INVALID_CURSOR = /Invalid cursor for after/;
 const after = (value: string, extra: Record<string, unknown> = {}) => ({
   variables: { after: value, ...extra },
@@ -99,7 +113,7 @@ const CASES: BadInputCase[] = [
     request: () => ({
       query: "query ($after: String) { syncRuns(after: $after) { totalCount } }",
       variables: {
-        after: cursor(["2024-01-01T00:00:00.000Z"], "x' OR '1'='1", "startedAt:DESC"),
+        after: cursor(["2024-01-01T00:00:00.000Z"], "x' OR '1'='1", "startedAt:DESC", "sync_run"),
       },
     }),
     code: "BAD_USER_INPUT",

@@ -1,5 +1,7 @@
 import { type ChangeRequest } from "../../src/modules/change-requests/change-request.entity";
+import { CHANGE_REQUEST_STATE_VALUES } from "../../src/modules/change-requests/change-request.table";
 import { type Incident } from "../../src/modules/incidents/incident.entity";
+import { INCIDENT_STATE_VALUES } from "../../src/modules/incidents/incident.table";
 import { type User } from "../../src/modules/users/user.entity";
 import {
   type DatabaseKind,
@@ -11,6 +13,23 @@ import {
 } from "../support/expected-order";
 import { HOUR, INTEGRATION_IDS, seedDataset, type SeededData } from "../support/seed";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
+
+/**
+ * STATE's sort value: the raw value's position in the workflow (unknown ones after the known),
+ * then the raw value, as one string that sorts the same way; NULL stays NULL.
+ */
+const workflowOrder =
+  (values: Readonly<Record<string, string>>) =>
+  (raw: string | null): string | null => {
+    if (raw === null) {
+      return null;
+    }
+    const workflow = Object.values(values);
+    const index = workflow.indexOf(raw);
+    return `${String(index === -1 ? workflow.length : index).padStart(4, "0")}:${raw}`;
+  };
+const incidentState = workflowOrder(INCIDENT_STATE_VALUES);
+const changeState = workflowOrder(CHANGE_REQUEST_STATE_VALUES);
 
 const [A, B] = INTEGRATION_IDS;
 const UNKNOWN_INTEGRATION = "0a1b2c3d-0000-4000-8000-0000000000cc";
@@ -347,7 +366,7 @@ describe("list queries: filters, orderBy, totalCount and integration scoping", (
       { field: "RESOLVED_AT", value: (row) => row.resolvedAt },
       { field: "CLOSED_AT", value: (row) => row.closedAt },
       { field: "PRIORITY", value: (row) => row.priority },
-      { field: "STATE", value: (row) => row.stateValue },
+      { field: "STATE", value: (row) => incidentState(row.stateValue) },
     ];
 
     it("offers exactly the order fields tested here", async () => {
@@ -381,7 +400,7 @@ describe("list queries: filters, orderBy, totalCount and integration scoping", (
           { field: "CLOSED_AT", direction: "DESC" },
         ],
         [
-          { value: (row) => row.stateValue, direction: "DESC" },
+          { value: (row) => incidentState(row.stateValue), direction: "DESC" },
           { value: (row) => row.priority, direction: "ASC" },
           { value: (row) => row.closedAt, direction: "DESC" },
         ],
@@ -530,7 +549,7 @@ describe("list queries: filters, orderBy, totalCount and integration scoping", (
       { field: "UPDATED_AT", value: (row) => row.sysUpdatedOn },
       { field: "PLANNED_START", value: (row) => row.plannedStartAt },
       { field: "PRIORITY", value: (row) => row.priority },
-      { field: "STATE", value: (row) => row.stateValue },
+      { field: "STATE", value: (row) => changeState(row.stateValue) },
     ];
 
     it("offers exactly the order fields tested here", async () => {

@@ -192,8 +192,42 @@ const REQUESTS: Request[] = [
     name: "incidents: a cursor of another ordering",
     query: INCIDENT_PAGE,
     variables: {
-      after: Buffer.from(JSON.stringify(["number:DESC", ["INC0000001"], 1])).toString("base64url"),
+      after: Buffer.from(
+        JSON.stringify(["number:DESC", ["INC0000001"], 1, "abcdefghijkl"]),
+      ).toString("base64url"),
     },
+  },
+  {
+    name: "incidents: a cursor of another filter",
+    query: INCIDENT_PAGE,
+    variables: {
+      after: Buffer.from(JSON.stringify(["openedAt:DESC", [null], 1, "abcdefghijkl"])).toString(
+        "base64url",
+      ),
+    },
+  },
+  {
+    name: "incidents: a cursor without a digest (issued before cursors carried one)",
+    query: INCIDENT_PAGE,
+    variables: {
+      after: Buffer.from(JSON.stringify(["openedAt:DESC", [null], 1])).toString("base64url"),
+    },
+  },
+  {
+    name: "incidents: STATE ASC (workflow order, custom states after), then NUMBER",
+    query: INCIDENT_PAGE_PLANNED,
+    variables: {
+      first: 60,
+      orderBy: [
+        { field: "STATE", direction: "ASC" },
+        { field: "NUMBER", direction: "DESC" },
+      ],
+    },
+  },
+  {
+    name: "change requests: STATE DESC",
+    query: CHANGES,
+    variables: { first: 25, orderBy: [{ field: "STATE", direction: "DESC" }] },
   },
   { name: "change requests", query: CHANGES, variables: { first: 20 } },
   {
@@ -297,6 +331,31 @@ describe("read plans answer exactly as services and DataLoaders do", () => {
         .incidents.pageInfo.endCursor;
       after = endCursor;
     }
+    // By workflow, filtered: the cursors carry the filter's digest and the raw state.
+    const byState = {
+      first: 45,
+      filter: { active: true, priority: [3, 1, 2] },
+      orderBy: [{ field: "STATE", direction: "DESC" }],
+    };
+    after = null;
+    for (let page = 0; page < 3; page += 1) {
+      const { planned, loaded } = await both(INCIDENT_PAGE_PLANNED, { ...byState, after });
+      expect(planned.errors).toBeUndefined();
+      expect(comparable(planned)).toEqual(comparable(loaded));
+      after = (loaded.data as { incidents: { pageInfo: { endCursor: string } } }).incidents.pageInfo
+        .endCursor;
+    }
+    // Either path's cursor refused the same way by both with another filter.
+    const refused = await both(INCIDENT_PAGE_PLANNED, {
+      ...byState,
+      filter: { active: true, priority: [1, 2] },
+      after,
+    });
+    expect(refused.planned.errors?.[0]?.extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "after",
+    });
+    expect(comparable(refused.planned)).toEqual(comparable(refused.loaded));
     for (const query of [CHANGES, USERS]) {
       const first = await both(query, { first: 7 });
       const field = query === CHANGES ? "changeRequests" : "users";

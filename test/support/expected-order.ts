@@ -17,7 +17,8 @@ export function databaseKindOf(dataSource: DataSource): DatabaseKind {
 /**
  * The order the API promises, computed independently of it: keys in turn, then the row id in
  * the last key's direction. NULLs sort as each database does by default (PostgreSQL: largest,
- * SQLite: smallest); strings compare by code unit, as both do under a C/binary collation.
+ * SQLite: smallest); strings compare by bytes of UTF-8 (code point), as PostgreSQL's "C" and
+ * SQLite's BINARY collations do (the lists sort text under them explicitly).
  */
 export function compareRows<T extends { id: number }>(
   keys: readonly ExpectedKey<T>[],
@@ -32,6 +33,9 @@ export function compareRows<T extends { id: number }>(
         return 0;
       }
       return (left === null) === nullsLargest ? 1 : -1;
+    }
+    if (typeof left === "string" && typeof right === "string") {
+      return Buffer.compare(Buffer.from(left, "utf8"), Buffer.from(right, "utf8"));
     }
     const x = left instanceof Date ? left.getTime() : left;
     const y = right instanceof Date ? right.getTime() : right;

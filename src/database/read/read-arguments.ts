@@ -1,11 +1,16 @@
 import { GatewayError } from "../../common/gateway.error";
 import { toSortKeys } from "../../graphql/pagination/order-keys";
-import { filterFieldsOf, orderColumnsOf } from "../../modules/records/record-filters";
+import {
+  canonicalFilterOf,
+  filterFieldsOf,
+  orderColumnsOf,
+} from "../../modules/records/record-filters";
 import type { TableDescriptor } from "../../table-model/table.descriptor";
 import { fromCursorId, fromCursorValue, orderingSignature, type SortKey } from "../keyset";
-import { decodeCursor } from "../keyset-cursor";
+import { cursorScopeOf, decodeCursor } from "../keyset-cursor";
 import { containsNul, MAX_LIST, SYS_ID_PATTERN } from "../query-filters";
 import { snakeCase } from "../snake-naming.strategy";
+import { sortTermsOf } from "../sort-terms";
 import { quoteIdentifier, type SqlDialect } from "./sql-dialect";
 
 /**
@@ -227,6 +232,27 @@ export function sortKeysOf(table: TableDescriptor, args: ListArguments): Planned
   }));
 }
 
+const filterFieldsCache = new Map<string, ReturnType<typeof filterFieldsOf>>();
+
+/** The digest of a list request its cursors carry (the services' cursorScopeOf, the same form). */
+export function cursorScopeOfList(
+  table: TableDescriptor,
+  args: ListArguments,
+  keys: readonly SortKey[],
+): string {
+  let fields = filterFieldsCache.get(table.name);
+  if (fields === undefined) {
+    fields = filterFieldsOf(table);
+    filterFieldsCache.set(table.name, fields);
+  }
+  return cursorScopeOf({
+    table: table.name,
+    integrationId: args.integrationId,
+    filter: canonicalFilterOf(fields, args.filter),
+    ordering: orderingSignature(keys),
+  });
+}
+
 interface BoundKey {
   readonly column: string;
   readonly direction: "ASC" | "DESC";
@@ -241,21 +267,26 @@ interface BoundKey {
 export function afterCondition(
   after: string,
   keys: readonly PlannedSortKey[],
+  scope: string,
   parameters: SqlParameters,
 ): string {
-  const cursor = decodeCursor(after, orderingSignature(keys));
+  const cursor = decodeCursor(after, { ordering: orderingSignature(keys), scope });
   if (cursor.values.length !== keys.length) {
     throw GatewayError.badInput("after", "Invalid cursor for after.");
   }
   const { dialect } = parameters;
-  const bound: BoundKey[] = keys.map((key, index) => {
+  const bound: BoundKey[] = keys.flatMap((key, index) => {
     const value = fromCursorValue(cursor.values[index], key);
-    return {
-      column: rootColumn(key.column),
-      direction: key.direction,
-      nullable: key.nullable,
-      value: value instanceof Date ? dialect.dateTimeParameter(value.toISOString()) : value,
-    };
+    return sortTermsOf(key, rootColumn(key.column), dialect.kind === "postgres").map((term) => {
+      const compared = term.valueOf(value);
+      return {
+        column: term.expression,
+        direction: key.direction,
+        nullable: term.nullable,
+        value:
+          compared instanceof Date ? dialect.dateTimeParameter(compared.toISOString()) : compared,
+      };
+    });
   });
   bound.push({
     column: rootColumn("id"),

@@ -4,8 +4,10 @@ import type { TableDescriptor } from "../../table-model/table.descriptor";
 import type { ConnectionResult } from "../keyset";
 import { orderingSignature } from "../keyset";
 import { encodeCursor } from "../keyset-cursor";
+import { sortTermsOf } from "../sort-terms";
 import {
   afterCondition,
+  cursorScopeOfList,
   filterConditions,
   type ListArguments,
   type LookupArguments,
@@ -65,6 +67,7 @@ function cursorOf(
   row: RawRow,
   offset: number,
   ordering: string,
+  scope: string,
   keys: readonly PlannedSortKey[],
   dialect: SqlDialect,
 ): string {
@@ -79,7 +82,7 @@ function cursorOf(
           : (raw as string | number),
     );
   });
-  return encodeCursor({ ordering, values, id: row[offset + keys.length] as number });
+  return encodeCursor({ ordering, scope, values, id: row[offset + keys.length] as number });
 }
 
 const parentKey = (integrationId: unknown, sysId: unknown): string =>
@@ -101,12 +104,13 @@ export class ReadPlanRunner {
     args: ListArguments,
   ): Promise<ConnectionResult<PlannedRecord>> {
     const keys = sortKeysOf(table, args);
+    const scope = cursorScopeOfList(table, args, keys);
     const parameters = new SqlParameters(this.dialect);
     const conditions = filterConditions(table, args, parameters);
     const filterValues = [...parameters.values];
     const where = [...conditions];
     if (args.after !== null && args.after !== undefined) {
-      where.push(afterCondition(args.after, keys, parameters));
+      where.push(afterCondition(args.after, keys, scope, parameters));
     }
     const first = args.first ?? DEFAULT_PAGE_SIZE;
     const { shape } = plan;
@@ -119,7 +123,11 @@ export class ReadPlanRunner {
       `SELECT ${shape.select}, ${[...sortSelect, column("t0", "id")].join(", ")} FROM ${shape.from}` +
       (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
       ` ORDER BY ${[
-        ...keys.map((key) => `${column("t0", key.column)} ${key.direction}`),
+        ...keys.flatMap((key) =>
+          sortTermsOf(key, column("t0", key.column), this.dialect.kind === "postgres").map(
+            (term) => `${term.expression} ${key.direction}`,
+          ),
+        ),
         `${column("t0", "id")} ${tiebreak}`,
       ].join(", ")} LIMIT ${parameters.bind(first + 1)}`;
     const fetched = await this.executor.all(sql, parameters.values);
@@ -130,7 +138,7 @@ export class ReadPlanRunner {
     await this.loadChildren(parents);
     const ordering = orderingSignature(keys);
     const cursors = plan.cursors
-      ? rows.map((row) => cursorOf(row, shape.width, ordering, keys, this.dialect))
+      ? rows.map((row) => cursorOf(row, shape.width, ordering, scope, keys, this.dialect))
       : [];
     return {
       nodes,

@@ -1,4 +1,5 @@
 import type { SortKey } from "../../database/keyset";
+import type { CanonicalValue } from "../../database/keyset-cursor";
 import type { ColumnDescriptor, TableDescriptor } from "../../table-model/table.descriptor";
 
 /** How one field of a table's filter input narrows the list. */
@@ -83,15 +84,84 @@ export function filterFieldsOf(table: TableDescriptor): RecordFilterField[] {
   return fields;
 }
 
-/** The sortable columns of a table, by order enum member (e.g. OPENED_AT → openedAt). */
+function compareListItems(a: string | number, b: string | number): number {
+  if (typeof a === "number" && typeof b === "number") {
+    return a - b;
+  }
+  const [x, y] = [String(a), String(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * A filter in the form its cursors' digest is taken of: fields by name whatever the input's key
+ * order, omitted and null alike left out, lists (IN: order and repeats do not matter) sorted
+ * without repeats, a range by its ISO instants, the search as it is matched (trimmed, lower
+ * case). Both read paths call it with the filter as GraphQL coerced it.
+ */
+export function canonicalFilterOf(
+  fields: readonly RecordFilterField[],
+  filter: object | null | undefined,
+): CanonicalValue {
+  const canonical: Record<string, CanonicalValue> = {};
+  if (filter === null || filter === undefined) {
+    return canonical;
+  }
+  for (const field of fields) {
+    const value: unknown = Reflect.get(filter, field.name);
+    if (value === null || value === undefined) {
+      continue;
+    }
+    switch (field.kind) {
+      case "choice":
+      case "in":
+      case "sysIds": {
+        const items = Array.isArray(value)
+          ? value.filter(
+              (item): item is string | number =>
+                typeof item === "string" || typeof item === "number",
+            )
+          : [];
+        canonical[field.name] = [...new Set(items)].sort(compareListItems);
+        break;
+      }
+      case "equals":
+        canonical[field.name] = value === true;
+        break;
+      case "range": {
+        const instant = (bound: unknown): string | null =>
+          bound instanceof Date ? bound.toISOString() : null;
+        const from = typeof value === "object" ? instant(Reflect.get(value, "from")) : null;
+        const to = typeof value === "object" ? instant(Reflect.get(value, "to")) : null;
+        if (from !== null || to !== null) {
+          canonical[field.name] = { from, to };
+        }
+        break;
+      }
+      case "search":
+        canonical[field.name] = String(value).trim().toLowerCase();
+        break;
+    }
+  }
+  return canonical;
+}
+
+/**
+ * The sortable columns of a table, by order enum member (e.g. OPENED_AT → openedAt). A choice
+ * column sorts by its workflow: the position of its raw value in `choice.values`.
+ */
 export function orderColumnsOf(table: TableDescriptor): Record<string, Omit<SortKey, "direction">> {
   const columns: Record<string, Omit<SortKey, "direction">> = {};
   for (const column of table.columns) {
     if (column.order !== undefined) {
+      const workflow =
+        column.type === "choice" && column.choice !== undefined
+          ? Object.values(column.choice.values)
+          : undefined;
       columns[column.order] = {
         property: column.property,
         nullable: column.required !== true,
         kind: column.type === "dateTime" ? "date" : column.type === "integer" ? "number" : "string",
+        ...(workflow === undefined ? {} : { workflow }),
       };
     }
   }

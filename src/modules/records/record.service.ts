@@ -1,7 +1,13 @@
 import type { DataSource, Repository, SelectQueryBuilder } from "typeorm";
 
 import { recordEntityOf } from "../../database/entities";
-import { type ConnectionResult, keysetConnection, type SortKey } from "../../database/keyset";
+import {
+  type ConnectionResult,
+  keysetConnection,
+  orderingSignature,
+  type SortKey,
+} from "../../database/keyset";
+import { cursorScopeOf } from "../../database/keyset-cursor";
 import {
   type TimeRange,
   whereEquals,
@@ -15,7 +21,12 @@ import type { ServiceNowRecordEntity } from "../../database/servicenow-record.en
 import { pageSize, toSortKeys } from "../../graphql/pagination/order-keys";
 import { DEFAULT_PAGE_SIZE } from "../../graphql/pagination/pagination.args";
 import type { TableDescriptor } from "../../table-model/table.descriptor";
-import { filterFieldsOf, orderColumnsOf, type RecordFilterField } from "./record-filters";
+import {
+  canonicalFilterOf,
+  filterFieldsOf,
+  orderColumnsOf,
+  type RecordFilterField,
+} from "./record-filters";
 import type { RecordFilter, RecordListArgs } from "./record-inputs.factory";
 
 type Query = SelectQueryBuilder<ServiceNowRecordEntity>;
@@ -92,6 +103,12 @@ export class RecordService {
       keys,
       first: pageSize(args.first, DEFAULT_PAGE_SIZE),
       after: args.after ?? null,
+      scope: cursorScopeOf({
+        table: this.table.name,
+        integrationId: args.integrationId,
+        filter: canonicalFilterOf(this.filters, args.filter),
+        ordering: orderingSignature(keys),
+      }),
     });
   }
 

@@ -1,6 +1,12 @@
 import type { DataSource, Repository } from "typeorm";
 
-import { type ConnectionResult, keysetConnection } from "../../database/keyset";
+import {
+  type ConnectionResult,
+  keysetConnection,
+  orderingSignature,
+  type SortKey,
+} from "../../database/keyset";
+import { cursorScopeOf } from "../../database/keyset-cursor";
 import { whereEquals } from "../../database/query-filters";
 import { pageSize } from "../../graphql/pagination/order-keys";
 import { DEFAULT_PAGE_SIZE } from "../../graphql/pagination/pagination.args";
@@ -21,10 +27,19 @@ export class SyncRunService {
       whereEquals(query, "integrationId", args.integrationId, "integrationId");
       return query;
     };
+    const keys: SortKey[] = [
+      { property: "startedAt", direction: "DESC", nullable: false, kind: "date" },
+    ];
     return keysetConnection(filtered, {
-      keys: [{ property: "startedAt", direction: "DESC", nullable: false, kind: "date" }],
+      keys,
       first: pageSize(args.first, DEFAULT_PAGE_SIZE),
       after: args.after ?? null,
+      scope: cursorScopeOf({
+        table: "sync_run",
+        integrationId: args.integrationId,
+        filter: {},
+        ordering: orderingSignature(keys),
+      }),
     });
   }
 }

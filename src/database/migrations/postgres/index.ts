@@ -8,6 +8,7 @@ import { AddSyncRunCount1796221590186 } from "./1796221590186-AddSyncRunCount";
 import { AddProblem1796229295113 } from "./1796229295113-AddProblem";
 import { AddChangeRequestClosedAt1796229984748 } from "./1796229984748-AddChangeRequestClosedAt";
 import { AddIncidentWrites1796231120448 } from "./1796231120448-AddIncidentWrites";
+import { AddBinaryTextSortIndexes1796300000000 } from "./1796300000000-AddBinaryTextSortIndexes";
 
 /** In order of creation; never edit a migration once it is on main. */
 export const POSTGRES_MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -19,4 +20,5 @@ export const POSTGRES_MIGRATIONS: Array<new () => MigrationInterface> = [
   AddProblem1796229295113,
   AddChangeRequestClosedAt1796229984748,
   AddIncidentWrites1796231120448,
+  AddBinaryTextSortIndexes1796300000000,
 ];
