@@ -3,7 +3,13 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { DataSource } from "typeorm";
 
 import { GatewayError } from "../../common/gateway.error";
-import { type ConnectionResult, keysetConnection } from "../../database/keyset";
+import {
+  type ConnectionResult,
+  keysetConnection,
+  orderingSignature,
+  type SortKey,
+} from "../../database/keyset";
+import { cursorScopeOf } from "../../database/keyset-cursor";
 import { SYS_ID_PATTERN, whereEquals } from "../../database/query-filters";
 import type { Caller } from "../../graphql/context.type";
 import { pageSize } from "../../graphql/pagination/order-keys";
@@ -135,10 +141,17 @@ export class IncidentWriteService {
       whereEquals(query, "integrationId", args.integrationId, "integrationId");
       return query;
     };
+    const keys: SortKey[] = [{ property: "at", direction: "DESC", nullable: false, kind: "date" }];
     return keysetConnection(filtered, {
-      keys: [{ property: "at", direction: "DESC", nullable: false, kind: "date" }],
+      keys,
       first: pageSize(args.first, DEFAULT_PAGE_SIZE),
       after: args.after ?? null,
+      scope: cursorScopeOf({
+        table: "write_log",
+        integrationId: args.integrationId,
+        filter: {},
+        ordering: orderingSignature(keys),
+      }),
     });
   }
 
