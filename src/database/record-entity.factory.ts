@@ -65,6 +65,14 @@ export function createRecordEntity(
   for (const properties of indexesOf(table, tables)) {
     Index([...properties])(entity);
   }
+  // Sortable text columns have an index under the "C" collation on PostgreSQL (migration
+  // AddBinaryTextSortIndexes): TypeORM cannot declare a collated index, so it is named here
+  // and left out of schema sync, which would otherwise generate its DROP.
+  for (const column of table.columns) {
+    if (column.type === "text" && column.order !== undefined) {
+      Index(`IDX_${table.entityName}_${column.property}_c_id`, { synchronize: false })(entity);
+    }
+  }
   Entity(table.entityName)(entity);
   return entity;
 }
