@@ -111,6 +111,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const app = express();
   app.disable("x-powered-by");
   const httpServer = http.createServer(app);
+  // Keep idle connections longer than clients and load balancers do (Node's default is 5 s,
+  // undici's client reuses a socket for 4 s, load balancers idle 60 s): a server closing a
+  // socket first races the client's next request on it, which then fails with ECONNRESET.
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   let dataSource: DataSource | null = null;
   let serving = false;
   // Filled in once the database is open; until then the gate below answers for it.
