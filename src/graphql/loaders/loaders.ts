@@ -17,6 +17,7 @@ import {
 import { createLastSyncRunByIntegrationLoader } from "./last-sync-run-by-integration.loader";
 import { createRecordsByReferenceLoader } from "./records-by-reference.loader";
 import { createRecordsBySysIdLoader } from "./records-by-sys-id.loader";
+import { createTransactionsTodayByIntegrationLoader } from "./transactions-today-by-integration.loader";
 
 /**
  * Every relation of the API resolves through one of these, created fresh per request. Record
@@ -31,6 +32,7 @@ export interface Loaders {
   ): DataLoader<RecordKey, ServiceNowRecordEntity[], string>;
   readonly integrationById: DataLoader<string, Integration | null>;
   readonly lastSyncRunByIntegration: DataLoader<string, SyncRun | null>;
+  readonly transactionsTodayByIntegration: DataLoader<string, number>;
   journalEntriesByRecord(
     options: JournalEntriesOptions,
   ): DataLoader<RecordKey, JournalEntry[], string>;
@@ -67,6 +69,7 @@ export function createLoaders(dataSource: DataSource): Loaders {
     },
     integrationById: createIntegrationsByIdLoader(dataSource),
     lastSyncRunByIntegration: createLastSyncRunByIntegrationLoader(dataSource),
+    transactionsTodayByIntegration: createTransactionsTodayByIntegrationLoader(dataSource),
     journalEntriesByRecord(options) {
       // One loader per distinct (first, element): their batches stay one query each.
       return memoized(journalLoaders, `${options.first}:${options.element ?? "*"}`, () =>

@@ -83,7 +83,10 @@ export class IncidentWriteResolver {
   @FieldResolver(() => Int, {
     description: "Transactions (creates, updates, comments) used today, UTC.",
   })
-  transactionsToday(@Root() integration: Integration): Promise<number> {
-    return this.writes.transactionsToday(integration.id);
+  transactionsToday(
+    @Root() integration: Integration,
+    @Ctx() context: GraphQLContext,
+  ): Promise<number> {
+    return context.loaders.transactionsTodayByIntegration.load(integration.id);
   }
 }

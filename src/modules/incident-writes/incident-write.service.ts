@@ -130,10 +130,6 @@ export class IncidentWriteService {
     this.cache = new IncidentCacheWriter(dataSource);
   }
 
-  transactionsToday(integrationId: string): Promise<number> {
-    return this.allowance.used(integrationId, new Date());
-  }
-
   /** Newest first. */
   async writeLog(args: WriteLogArgs): Promise<ConnectionResult<WriteLogEntry>> {
     const filtered = () => {
