@@ -25,13 +25,11 @@ export type MappedRow = RecordColumns & {
 };
 
 /**
- * One ServiceNow table end to end for the sync: what to ask for, where it goes, how to map it.
- * Derived from its descriptor (`recordMapperOf`); the list of these (`SYNC_TABLES`) is iterated
- * in dependency order by the runner.
+ * One ServiceNow table for the sync: what to ask for and how to map it. Derived from its
+ * descriptor (`tableMapperOf`), without the entity, so it loads without TypeORM.
  */
-export interface SyncTable {
+export interface TableMapper {
   readonly spec: ServiceNowTableSpec;
-  readonly entity: EntityTarget<ServiceNowRecordEntity>;
   /**
    * ServiceNow field → the entity property it feeds. Used to purge a typed column when its
    * field becomes excluded; fields not listed here live in `attributes`.
@@ -46,4 +44,12 @@ export interface SyncTable {
    * integration's excluded fields; null when nothing of the table is to be read at all.
    */
   scope?(excluded: ExcludedFieldsOf): EncodedQuery | null;
+}
+
+/**
+ * One ServiceNow table end to end for the sync: its mapper and the entity its rows go to. The
+ * list of these (`SYNC_TABLES`) is iterated in dependency order by the runner.
+ */
+export interface SyncTable extends TableMapper {
+  readonly entity: EntityTarget<ServiceNowRecordEntity>;
 }

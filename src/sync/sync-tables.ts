@@ -1,24 +1,21 @@
-import { JOURNAL_ENTRY_TABLE } from "../modules/journal-entries/journal-entry.table";
+import { recordEntityOf } from "../database/entities";
 import {
   SERVICENOW_TABLE_NAMES,
   SERVICENOW_TABLES,
   type ServiceNowTableName,
 } from "../servicenow/servicenow-tables";
 import { TABLES } from "../tables";
-import { journalScope } from "./mappers/journal-scope";
-import { recordMapperOf } from "./mappers/record.mapper";
 import type { SyncTable } from "./sync-table";
+import { TABLE_MAPPERS } from "./table-mappers";
 
 /**
- * Every table the sync reads, in dependency order (`TABLES`): groups, users, incidents, change
- * requests, approvals, journal entries, each derived from its descriptor. The journal's scope
- * depends on every other table's journal fields, so it is the one computed here.
+ * Every table the sync reads, in dependency order (`TABLES`): its mapper (`TABLE_MAPPERS`) and
+ * the entity its rows are stored in.
  */
-export const SYNC_TABLES: readonly SyncTable[] = TABLES.map((table) =>
-  table.name === JOURNAL_ENTRY_TABLE.name
-    ? { ...recordMapperOf(table), scope: journalScope }
-    : recordMapperOf(table),
-);
+export const SYNC_TABLES: readonly SyncTable[] = TABLE_MAPPERS.map((mapper, index) => ({
+  ...mapper,
+  entity: recordEntityOf(TABLES[index]),
+}));
 
 /**
  * What is wrong with a registry, in words (empty when nothing is): a table of

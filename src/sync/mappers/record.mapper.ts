@@ -1,7 +1,6 @@
-import { recordEntityOf } from "../../database/entities";
 import { type EncodedQuery, query, type RawRecord, SERVICENOW_TABLES } from "../../servicenow";
 import type { ColumnDescriptor, TableDescriptor } from "../../table-model/table.descriptor";
-import type { MapContext, MappedRow, SyncTable } from "../sync-table";
+import type { MapContext, MappedRow, TableMapper } from "../sync-table";
 import { type MappedTable, RecordReader } from "./record.reader";
 
 /** Properties `RecordReader.common` fills for every table (the cursor included). */
@@ -16,9 +15,10 @@ type ColumnReader = (record: RecordReader, row: Record<string, ColumnValue>) => 
  * The sync of one described table: ask for its fields, map each column by its type (choice
  * and labelled integer labels included, a fallback field read when the main one is empty),
  * keep every other returned field in `attributes`, and restrict the rows read to its `scope`.
- * Pure: the readers are built once per table, `map` only reads the record it is given.
+ * Pure: the readers are built once per table, `map` only reads the record it is given. Imports
+ * neither TypeORM nor GraphQL, so the sync worker loads it cheaply.
  */
-export function recordMapperOf(table: TableDescriptor): SyncTable {
+export function tableMapperOf(table: TableDescriptor): TableMapper {
   const spec = SERVICENOW_TABLES[table.name];
   if (spec === undefined) {
     throw new RangeError(`${table.name} is not in SERVICENOW_TABLES`);
@@ -41,7 +41,6 @@ export function recordMapperOf(table: TableDescriptor): SyncTable {
   const scope = scopeOf(table);
   return {
     spec,
-    entity: recordEntityOf(table),
     columns: mapped.columns,
     ...(Object.keys(derivedColumns).length > 0 ? { derivedColumns } : {}),
     map(raw: RawRecord, context: MapContext): MappedRow {
