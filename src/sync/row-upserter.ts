@@ -1,67 +1,92 @@
 import type { DataSource, EntityManager, EntityTarget } from "typeorm";
 import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata";
 
-/** SQLite allows 32,766 bound parameters per statement; ~45 columns × 200 rows stays far below. */
-const ROWS_PER_STATEMENT = 200;
+import { PlanUpserter } from "./worker/plan.upserter";
+import type { UpsertPlan, UpsertValueKind } from "./worker/upsert.plan";
 
 /**
- * `INSERT … ON CONFLICT (integration_id, sys_id) DO UPDATE` for one synced table, written once
- * per batch size. TypeORM's upsert builder re-derives the statement and re-scans its parameters
- * for every batch, which profiles as much CPU as SQLite's own work; values still go through the
- * driver's own conversion (dates, JSON, booleans) column by column.
+ * The upsert plan of an entity from TypeORM's metadata: every stored column but generated
+ * ones (or only `properties`, in that order, when given), keyed on `conflictProperties`
+ * (default the record key, integration and sys_id). Column types the plan cannot convert
+ * exactly as the driver does (transformers, simple-array, enums…) are refused here, at start-up.
+ */
+export function upsertPlanOf(
+  dataSource: DataSource,
+  entity: EntityTarget<object>,
+  options: {
+    readonly properties?: readonly string[];
+    readonly conflictProperties?: readonly string[];
+  } = {},
+): UpsertPlan {
+  const metadata = dataSource.getMetadata(entity);
+  const stored = metadata.columns.filter((column) => !column.isGenerated);
+  const columnOf = (property: string): ColumnMetadata => {
+    const column = stored.find((candidate) => candidate.propertyPath === property);
+    if (column === undefined) {
+      throw new Error(`${metadata.name} has no stored column ${property}`);
+    }
+    return column;
+  };
+  const columns = options.properties?.map(columnOf) ?? stored;
+  const conflict = (options.conflictProperties ?? ["integrationId", "sysId"]).map(columnOf);
+  return {
+    table: metadata.tablePath,
+    dialect: dataSource.options.type === "postgres" ? "postgres" : "sqlite",
+    columns: columns.map((column) => ({
+      name: column.databaseName,
+      property: column.propertyPath,
+      kind: valueKindOf(metadata.name, column),
+      sqlType: String(column.type),
+    })),
+    conflictColumns: conflict.map((column) => column.databaseName),
+  };
+}
+
+function valueKindOf(entity: string, column: ColumnMetadata): UpsertValueKind {
+  const type = column.type;
+  if (column.transformer === undefined) {
+    if (type === "varchar" || type === "text" || type === String) {
+      return "text";
+    }
+    if (type === "integer" || type === "int" || type === Number) {
+      return "integer";
+    }
+    if (type === "boolean" || type === Boolean) {
+      return "boolean";
+    }
+    if (type === "datetime" || type === "timestamptz" || type === Date) {
+      return "dateTime";
+    }
+    if (type === "json" || type === "jsonb" || type === "simple-json") {
+      return "json";
+    }
+  }
+  throw new Error(
+    `${entity}.${column.propertyPath} (${String(type)}) is not a column type the sync's upserter converts`,
+  );
+}
+
+/**
+ * One synced table's upserts through a TypeORM EntityManager (inside its transaction): the
+ * plan's statements, prepared once per batch size, with values converted as the driver would.
+ * TypeORM's own upsert builder re-derives the statement and converts column by column through
+ * the driver, which profiled as much CPU as SQLite's own work.
  */
 export class RowUpserter {
-  private readonly columns: ColumnMetadata[];
-  private readonly statements = new Map<number, string>();
+  private readonly upserter: PlanUpserter;
 
-  constructor(
-    private readonly dataSource: DataSource,
-    entity: EntityTarget<object>,
-  ) {
-    const metadata = dataSource.getMetadata(entity);
-    this.columns = metadata.columns.filter((column) => !column.isGenerated);
-    this.tableName = metadata.tableName;
+  constructor(dataSource: DataSource, entity: EntityTarget<object>) {
+    this.upserter = new PlanUpserter(upsertPlanOf(dataSource, entity));
   }
 
-  private readonly tableName: string;
+  get plan(): UpsertPlan {
+    return this.upserter.plan;
+  }
 
   async upsert(manager: EntityManager, rows: readonly object[]): Promise<void> {
-    const driver = this.dataSource.driver;
-    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-      const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
-      const parameters: unknown[] = [];
-      for (const row of chunk) {
-        for (const column of this.columns) {
-          const value: unknown = column.getEntityValue(row as Record<string, unknown>);
-          parameters.push(
-            value === undefined ? null : driver.preparePersistentValue(value, column),
-          );
-        }
-      }
-      await manager.query(this.statementFor(chunk.length), parameters);
-    }
-  }
-
-  private statementFor(rowCount: number): string {
-    const cached = this.statements.get(rowCount);
-    if (cached) {
-      return cached;
-    }
-    const postgres = this.dataSource.options.type === "postgres";
-    const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
-    const names = this.columns.map((column) => column.databaseName);
-    let index = 0;
-    const rowsSql = Array.from({ length: rowCount }, () => {
-      const placeholders = names.map(() => (postgres ? `$${++index}` : "?"));
-      return `(${placeholders.join(", ")})`;
-    });
-    const updates = names
-      .filter((name) => name !== "integration_id" && name !== "sys_id")
-      .map((name) => `${quote(name)} = excluded.${quote(name)}`);
-    const sql =
-      `INSERT INTO ${quote(this.tableName)} (${names.map(quote).join(", ")}) VALUES ${rowsSql.join(", ")} ` +
-      `ON CONFLICT (${quote("integration_id")}, ${quote("sys_id")}) DO UPDATE SET ${updates.join(", ")}`;
-    this.statements.set(rowCount, sql);
-    return sql;
+    await this.upserter.upsert(
+      { execute: (sql, parameters) => manager.query(sql, [...parameters]) },
+      rows,
+    );
   }
 }
