@@ -84,6 +84,7 @@ export {
   parseServiceNowDateTime,
   type QueryLowerBound,
   queryLowerBound,
+  wallClockAsUtcMs,
   wallClockToInstant,
   wallClockToInstants,
 } from "./servicenow-datetime";
@@ -109,6 +110,7 @@ export {
 } from "./servicenow-time-zone.reader";
 export { normalizeInstanceUrl } from "./servicenow-url";
 export {
+  isIntegerText,
   readBoolean,
   readDateTime,
   readDisplayValue,

@@ -6,7 +6,6 @@ import { InvalidTimeZoneError, ServiceNowError } from "./servicenow.errors";
  * with Intl only (no tz database of our own), DST included.
  */
 
-const WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 const SECOND = 1000;
 const DAY = 86_400_000;
 const UTC_ZONES = new Set(["UTC", "Etc/UTC", "GMT", "Etc/GMT", "Etc/UCT", "UCT", "Zulu"]);
@@ -196,34 +195,70 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-/** Reads `"YYYY-MM-DD HH:MM:SS"` as if it were UTC; null when it is not a real calendar time. */
-function wallClockAsUtcMs(value: string): number | null {
-  const match = WALL_CLOCK.exec(value);
-  if (match === null) {
-    return null;
-  }
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
-  const date = new Date(ms);
-  // Date.UTC rolls 2024-02-30 over to March; a round trip catches it.
+/**
+ * Reads `"YYYY-MM-DD HH:MM:SS"` as if it were UTC; null when it is not a real calendar time.
+ * Every synced date-time goes through here, so it reads character codes rather than a regex
+ * match and a Date round trip. It accepts exactly what that round trip did: ASCII digits, the
+ * proleptic Gregorian calendar, hours 00–23, no leap second, and years from 0100 (Date.UTC maps
+ * years 0–99 to 1900–1999, so those never read back and were always refused).
+ */
+export function wallClockAsUtcMs(value: string): number | null {
   if (
-    date.getUTCFullYear() !== year ||
-    date.getUTCMonth() !== month - 1 ||
-    date.getUTCDate() !== day ||
-    date.getUTCHours() !== hour ||
-    date.getUTCMinutes() !== minute ||
-    date.getUTCSeconds() !== second
+    value.length !== 19 ||
+    value.charCodeAt(4) !== DASH ||
+    value.charCodeAt(7) !== DASH ||
+    value.charCodeAt(10) !== SPACE ||
+    value.charCodeAt(13) !== COLON ||
+    value.charCodeAt(16) !== COLON
   ) {
     return null;
   }
-  return ms;
+  const year = digits(value, 0, 4);
+  const month = digits(value, 5, 2);
+  const day = digits(value, 8, 2);
+  const hour = digits(value, 11, 2);
+  const minute = digits(value, 14, 2);
+  const second = digits(value, 17, 2);
+  if (
+    year < 100 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth(year, month) ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  ) {
+    // A non-digit made one of them negative.
+    return null;
+  }
+  return Date.UTC(year, month - 1, day, hour, minute, second);
+}
+
+const DASH = 0x2d;
+const SPACE = 0x20;
+const COLON = 0x3a;
+const ZERO = 0x30;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+/** The decimal number of `length` ASCII digits at `start`; -1 when one is not a digit. */
+function digits(value: string, start: number, length: number): number {
+  let number = 0;
+  for (let index = start; index < start + length; index++) {
+    const digit = value.charCodeAt(index) - ZERO;
+    if (digit < 0 || digit > 9) {
+      return -1;
+    }
+    number = number * 10 + digit;
+  }
+  return number;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) {
+    return 29;
+  }
+  return DAYS_IN_MONTH[month - 1] ?? 0;
 }
 
 function isUtc(timeZone: string): boolean {

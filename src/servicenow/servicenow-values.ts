@@ -7,8 +7,6 @@ import { parseServiceNowDateTime } from "./servicenow-datetime";
  * `{display_value, value}` pair). A missing field reads as empty, like ServiceNow's own `""`.
  */
 
-const INTEGER = /^-?\d+$/;
-
 /** The stored value: the string itself, or `.value` of a reference or display pair. */
 export function readValue(raw: RawValue | undefined): string {
   if (raw === undefined) {
@@ -56,11 +54,30 @@ export function readInt(raw: RawValue | undefined): number | null {
   if (value === "") {
     return null;
   }
-  if (!INTEGER.test(value)) {
+  if (!isIntegerText(value)) {
     throw unreadable(value, "an integer");
   }
   return Number(value);
 }
+
+/** `-?\d+` in ASCII digits, tested by character (the sync reads every integer through it). */
+export function isIntegerText(value: string): boolean {
+  const start = value.charCodeAt(0) === MINUS ? 1 : 0;
+  if (value.length === start) {
+    return false;
+  }
+  for (let index = start; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code < ZERO || code > NINE) {
+      return false;
+    }
+  }
+  return true;
+}
+
+const MINUS = 0x2d;
+const ZERO = 0x30;
+const NINE = 0x39;
 
 /** `"true"`/`"false"` as a boolean; null when empty. Anything else throws INVALID_RESPONSE. */
 export function readBoolean(raw: RawValue | undefined): boolean | null {

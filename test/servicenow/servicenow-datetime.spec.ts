@@ -128,3 +128,83 @@ describe("queryLowerBound", () => {
     });
   });
 });
+
+describe("parseServiceNowDateTime at the calendar's edges", () => {
+  it.each([
+    ["2024-02-29 12:00:00", "2024-02-29T12:00:00Z"],
+    ["2000-02-29 00:00:00", "2000-02-29T00:00:00Z"],
+    ["0100-01-01 00:00:00", "0100-01-01T00:00:00Z"],
+    ["1601-01-01 00:00:00", "1601-01-01T00:00:00Z"],
+    ["1969-12-31 23:59:59", "1969-12-31T23:59:59Z"],
+    ["9999-12-31 23:59:59", "9999-12-31T23:59:59Z"],
+  ])("reads %j, a real calendar time, as %s", (value, expected) => {
+    expect(parseServiceNowDateTime(value)).toEqual(iso(expected));
+  });
+
+  it.each([
+    ["a 29 February outside a leap year", "2023-02-29 00:00:00"],
+    ["a 29 February of a century not divisible by 400", "1900-02-29 00:00:00"],
+    ["a 31st in a 30-day month", "2024-04-31 00:00:00"],
+    ["month 00", "2024-00-10 00:00:00"],
+    ["month 13", "2024-13-10 00:00:00"],
+    ["day 00", "2024-01-00 00:00:00"],
+    ["a leap second", "2016-12-31 23:59:60"],
+    ["minute 60", "2024-01-01 00:60:00"],
+    ["a year before 0100 (Date.UTC reads it as 19xx)", "0099-12-31 23:59:59"],
+    ["year 0000", "0000-01-01 00:00:00"],
+    ["full-width digits", "２０２４-01-01 00:00:00"],
+    ["a sign in a field", "2024-+1-01 00:00:00"],
+    ["a trailing newline", "2024-01-01 00:00:00\n"],
+    ["a slash for a dash", "2024/01/01 00:00:00"],
+  ])("rejects %s as INVALID_RESPONSE", (_case, value) => {
+    expect(() => parseServiceNowDateTime(value)).toThrow(ServiceNowError);
+  });
+
+  it("accepts exactly what a Date.UTC round trip accepts, over years 0099–9999, months 00–13, days 00–32 and out-of-range times", () => {
+    const roundTrip = (value: string): number | null => {
+      const match = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(value);
+      if (match === null) {
+        return null;
+      }
+      const [y, mo, d, h, mi, s] = match.slice(1).map(Number) as number[] as [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
+      const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+      const same =
+        date.getUTCFullYear() === y &&
+        date.getUTCMonth() === mo - 1 &&
+        date.getUTCDate() === d &&
+        date.getUTCHours() === h &&
+        date.getUTCMinutes() === mi &&
+        date.getUTCSeconds() === s;
+      return same ? date.getTime() : null;
+    };
+    const pad = (n: number, width: number) => String(n).padStart(width, "0");
+    let checked = 0;
+    for (const year of [99, 100, 1899, 1900, 1970, 2000, 2023, 2024, 2100, 2101, 9999]) {
+      for (let month = 0; month <= 13; month++) {
+        for (let day = 0; day <= 32; day++) {
+          for (const time of ["00:00:00", "23:59:59", "24:00:00", "12:60:00", "12:00:60"]) {
+            const value = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)} ${time}`;
+            const expected = roundTrip(value);
+            const read = (): number | null => {
+              try {
+                return parseServiceNowDateTime(value)?.getTime() ?? null;
+              } catch {
+                return null;
+              }
+            };
+            expect([value, read()]).toEqual([value, expected]);
+            checked += 1;
+          }
+        }
+      }
+    }
+    expect(checked).toBe(11 * 14 * 33 * 5);
+  });
+});
