@@ -66,9 +66,9 @@ describe("tableMapperOf's per-table plan", () => {
     const mapper = tableMapperOf(USER_GROUP_TABLE);
     mapper.map(GROUP, CONTEXT);
 
-    expect(() => mapper.map({ ...GROUP, u_owner: { display_value: "x" } }, CONTEXT)).toThrow(
-      MappingError,
-    );
+    expect(() =>
+      mapper.map({ ...GROUP, u_owner: { display_value: "x" } } as never, CONTEXT),
+    ).toThrow(MappingError);
     expect(() => mapper.map({ ...GROUP, manager: 7 } as never, CONTEXT)).toThrow(
       /manager is neither a string nor a \{value\} object/,
     );
