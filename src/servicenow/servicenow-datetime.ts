@@ -11,6 +11,17 @@ const DAY = 86_400_000;
 const UTC_ZONES = new Set(["UTC", "Etc/UTC", "GMT", "Etc/GMT", "Etc/UCT", "UCT", "Zulu"]);
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const HOUR = 3_600_000;
+/**
+ * Offsets are cached by UTC hour from 1900 to 9998, where every wall clock reads back as a
+ * four-digit year; other instants ask Intl each time, as before.
+ */
+const CACHED_FROM = Date.UTC(1900, 0, 1);
+const CACHED_UNTIL = Date.UTC(9998, 0, 1);
+/** Per zone: about eleven years of hours, then the cache starts over. */
+const MAX_CACHED_HOURS = 100_000;
+/** Zone → UTC hour (ms / HOUR) → offset in ms, or NaN for an hour in which it changes. */
+const offsetsByHour = new Map<string, Map<number, number>>();
 
 /** `""` → null (an empty ServiceNow field); anything that is not a real date-time throws. */
 export function parseServiceNowDateTime(value: string): Date | null {
@@ -157,13 +168,53 @@ function findOffsetChange(from: number, to: number, timeZone: string): number {
 /** Milliseconds to add to UTC to get the wall clock in `timeZone` at `utcMs`. */
 function offsetMs(utcMs: number, timeZone: string): number {
   const second = floorToSecond(utcMs);
-  const wall = wallClockAsUtcMs(formatWallClock(second, timeZone));
+  if (isUtc(timeZone) || second < CACHED_FROM || second >= CACHED_UNTIL) {
+    return intlOffsetMs(second, timeZone);
+  }
+  const hour = Math.floor(second / HOUR);
+  let zone = offsetsByHour.get(timeZone);
+  if (zone === undefined) {
+    zone = new Map();
+    offsetsByHour.set(timeZone, zone);
+  }
+  let offset = zone.get(hour);
+  if (offset === undefined) {
+    // Zones change offset at most once an hour (every rule of the tz database), so an hour
+    // that starts and ends with one offset has it throughout; the hour of a change is not
+    // cached (NaN) and asks Intl for each second, gaps and overlaps exactly as before.
+    const start = intlOffsetMs(hour * HOUR, timeZone);
+    offset = start === intlOffsetMs((hour + 1) * HOUR - SECOND, timeZone) ? start : Number.NaN;
+    if (zone.size >= MAX_CACHED_HOURS) {
+      zone.clear();
+    }
+    zone.set(hour, offset);
+  }
+  return Number.isNaN(offset) ? intlOffsetMs(second, timeZone) : offset;
+}
+
+function intlOffsetMs(second: number, timeZone: string): number {
+  const wall = wallClockAsUtcMs(intlWallClock(second, timeZone));
   return (wall ?? second) - second;
 }
 
+/** The wall clock of `timeZone` at `utcMs`: Intl once per zone and hour, not per value. */
 function formatWallClock(utcMs: number, timeZone: string): string {
   if (isUtc(timeZone)) {
-    return new Date(utcMs).toISOString().slice(0, 19).replace("T", " ");
+    return isoWallClock(utcMs);
+  }
+  if (utcMs >= CACHED_FROM && utcMs < CACHED_UNTIL) {
+    return isoWallClock(utcMs + offsetMs(utcMs, timeZone));
+  }
+  return intlWallClock(utcMs, timeZone);
+}
+
+function isoWallClock(utcMs: number): string {
+  return new Date(utcMs).toISOString().slice(0, 19).replace("T", " ");
+}
+
+function intlWallClock(utcMs: number, timeZone: string): string {
+  if (isUtc(timeZone)) {
+    return isoWallClock(utcMs);
   }
   const parts: Record<string, string> = {};
   for (const part of formatterFor(timeZone).formatToParts(utcMs)) {

@@ -186,6 +186,7 @@ describe("parseServiceNowDateTime at the calendar's edges", () => {
     };
     const pad = (n: number, width: number) => String(n).padStart(width, "0");
     let checked = 0;
+    const mismatches: string[] = [];
     for (const year of [99, 100, 1899, 1900, 1970, 2000, 2023, 2024, 2100, 2101, 9999]) {
       for (let month = 0; month <= 13; month++) {
         for (let day = 0; day <= 32; day++) {
@@ -199,12 +200,115 @@ describe("parseServiceNowDateTime at the calendar's edges", () => {
                 return null;
               }
             };
-            expect([value, read()]).toEqual([value, expected]);
+            if (read() !== expected) {
+              mismatches.push(value);
+            }
             checked += 1;
           }
         }
       }
     }
+    expect(mismatches).toEqual([]);
     expect(checked).toBe(11 * 14 * 33 * 5);
   });
+});
+
+describe("zone offsets cached per hour", () => {
+  /** What formatServiceNowDateTime always answered: Intl for every value. */
+  const intlFormatters = new Map<string, Intl.DateTimeFormat>();
+  const viaIntl = (ms: number, timeZone: string): string => {
+    let formatter = intlFormatters.get(timeZone);
+    if (formatter === undefined) {
+      formatter = new Intl.DateTimeFormat("en-US", {
+        timeZone,
+        hourCycle: "h23",
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        second: "2-digit",
+      });
+      intlFormatters.set(timeZone, formatter);
+    }
+    const parts = Object.fromEntries(formatter.formatToParts(ms).map((p) => [p.type, p.value]));
+    return `${(parts.year ?? "").padStart(4, "0")}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+  };
+  const HOUR = 3_600_000;
+  const ZONES = [
+    LA,
+    "Europe/Berlin",
+    "Europe/Dublin", // negative DST in the tz database
+    "Australia/Lord_Howe", // a 30-minute DST
+    "Antarctica/Troll", // a 2-hour DST
+    "Asia/Kathmandu", // +05:45
+    "America/Sao_Paulo",
+  ];
+
+  it.each(ZONES)(
+    "formats every hour of 2024 in %s, a second either side and mid-hour, as Intl does",
+    (timeZone) => {
+      const start = Date.UTC(2024, 0, 1);
+      const mismatches: string[] = [];
+      for (let hour = start; hour < Date.UTC(2025, 0, 1); hour += HOUR) {
+        for (const ms of [hour - 1000, hour, hour + 1000, hour + 1_799_999]) {
+          const expected = viaIntl(ms, timeZone);
+          if (formatServiceNowDateTime(new Date(ms), timeZone) !== expected) {
+            mismatches.push(`${new Date(ms).toISOString()} ${expected}`);
+          }
+        }
+      }
+      expect(mismatches).toEqual([]);
+    },
+  );
+
+  it.each([
+    ["Asia/Kathmandu", "1985-12-31T18:29:59Z", "1985-12-31 23:59:59"],
+    ["Asia/Kathmandu", "1985-12-31T18:30:00Z", "1986-01-01 00:15:00"],
+    ["Pacific/Apia", "2011-12-30T09:59:59Z", "2011-12-29 23:59:59"],
+    ["Pacific/Apia", "2011-12-30T10:00:00Z", "2011-12-31 00:00:00"],
+    ["Africa/Monrovia", "1972-01-07T00:44:29Z", "1972-01-06 23:59:59"],
+    ["Africa/Monrovia", "1972-01-07T00:44:30Z", "1972-01-07 00:44:30"],
+    ["Europe/Berlin", "1850-06-01T12:00:00Z", "1850-06-01 12:53:28"],
+    ["Europe/Berlin", "9999-12-31T22:59:59Z", "9999-12-31 23:59:59"],
+  ])(
+    "formats %s at %s, a change inside a UTC hour or outside the cached years, as %s",
+    (timeZone, instant, wallClock) => {
+      expect(viaIntl(iso(instant).getTime(), timeZone)).toBe(wallClock);
+      expect(formatServiceNowDateTime(iso(instant), timeZone)).toBe(wallClock);
+    },
+  );
+
+  it.each([
+    [LA, "2024-03-10", "2024-11-03"],
+    ["Australia/Lord_Howe", "2024-04-07", "2024-10-06"],
+    ["Europe/Dublin", "2024-03-31", "2024-10-27"],
+  ])(
+    "finds the same instants as a brute-force Intl search for every minute of %s's change days",
+    (timeZone, ...days) => {
+      const mismatches: string[] = [];
+      for (const day of days) {
+        for (let minute = 0; minute < 6 * 60; minute++) {
+          const wall = new Date(Date.parse(`${day}T00:00:00Z`) + minute * 60_000);
+          const wallClock = wall.toISOString().slice(0, 19).replace("T", " ");
+          const expected: number[] = [];
+          // Every offset from -14:00 to +14:00 in quarter hours (all of this century's).
+          for (let quarter = -56; quarter <= 56; quarter++) {
+            const candidate = wall.getTime() - quarter * 900_000;
+            if (viaIntl(candidate, timeZone) === wallClock) {
+              expected.push(candidate);
+            }
+          }
+          expected.sort((a, b) => a - b);
+          const found = wallClockToInstants(wallClock, timeZone).map((d) => d.getTime());
+          if (JSON.stringify(found) !== JSON.stringify(expected)) {
+            mismatches.push(
+              `${wallClock}: ${JSON.stringify(found)} vs ${JSON.stringify(expected)}`,
+            );
+          }
+        }
+      }
+      expect(mismatches).toEqual([]);
+    },
+  );
 });
