@@ -50,17 +50,17 @@ function register(kind: string, fileBase: string, className: string): void {
   const indexFile = path.join(MIGRATIONS_DIR, kind, "index.ts");
   const constant = kind === "sqlite" ? "SQLITE_MIGRATIONS" : "POSTGRES_MIGRATIONS";
   const existing = fs.readFileSync(indexFile, "utf8");
-  const imports = [...existing.matchAll(/^import \{ \w+ \} from .*$/gm)].map((match) => match[0]);
-  const listed = /= \[([\s\S]*?)\];/.exec(existing)?.[1] ?? "";
-  const names = listed
-    .split(",")
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== "");
-  imports.push(`import { ${className} } from "./${fileBase}";`);
-  names.push(className);
+  const entries = [
+    ...existing.matchAll(/lazyMigration\(\s*"(\w+)",\s*\(\) =>\s*\(\s*require\("\.\/([^"]+)"\)/g),
+  ].map((match) => ({ className: match[1], fileBase: match[2] }));
+  entries.push({ className, fileBase });
+  const listed = entries.map(
+    (entry) =>
+      `  lazyMigration("${entry.className}", () => (require("./${entry.fileBase}") as typeof import("./${entry.fileBase}")).${entry.className}),`,
+  );
   fs.writeFileSync(
     indexFile,
-    `import type { MigrationInterface } from "typeorm";\n\n${imports.join("\n")}\n\n/** In order of creation; never edit a migration once it is on main. */\nexport const ${constant}: Array<new () => MigrationInterface> = [\n${names.map((name) => `  ${name},`).join("\n")}\n];\n`,
+    `/* eslint-disable @typescript-eslint/no-require-imports -- a migration's module loads when it runs */\nimport { lazyMigration, type MigrationClass } from "../lazy-migration";\n\n/** In order of creation; never edit a migration once it is on main. Modules load when run. */\nexport const ${constant}: MigrationClass[] = [\n${listed.join("\n")}\n];\n`,
   );
 }
 

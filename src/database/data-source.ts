@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
 
-import { Client } from "pg";
 import {
   DataSource,
   type DataSourceOptions,
@@ -132,6 +131,8 @@ const MIGRATION_LOCK_KEY = 734_201_913;
 
 /** A session-level advisory lock on its own connection, held until the returned release. */
 async function lockMigrations(url: string, timeoutMs: number): Promise<() => Promise<void>> {
+  // Loaded here: a SQLite gateway never needs the driver (TypeORM loads it on its own too).
+  const { Client } = await import("pg");
   const client = new Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
   // A connection that dies while held must not crash the process; the query in flight fails.
   client.on("error", () => undefined);

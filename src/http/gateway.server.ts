@@ -2,13 +2,12 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type Request, type Response, Router } from "express";
 import { GraphQLError } from "graphql";
@@ -341,9 +340,7 @@ async function serve(
       costLimitPlugin(config.graphql.maxCost),
       serviceUnavailablePlugin(),
       jsonResponseStatusPlugin(),
-      production
-        ? ApolloServerPluginLandingPageDisabled()
-        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      landingPagePlugin(production),
     ],
   });
   await apollo.start();
@@ -408,6 +405,22 @@ async function serve(
       scheduler?.start();
     },
   };
+}
+
+type LandingPageModule = typeof import("@apollo/server/plugin/landingPage/default");
+
+/** Apollo Sandbox outside production; its module (the page's HTML) is loaded only then. */
+function landingPagePlugin(production: boolean): ApolloServerPlugin {
+  if (production) {
+    return ApolloServerPluginLandingPageDisabled();
+  }
+  // require, not import(): import() would load the package's ESM build beside its CommonJS one.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const landingPage = require("@apollo/server/plugin/landingPage/default") as LandingPageModule;
+  return landingPage.ApolloServerPluginLandingPageLocalDefault({
+    embed: true,
+    includeCookies: false,
+  });
 }
 
 /** The answer for everything but health and metrics until the database is open. */
