@@ -7,12 +7,13 @@ import path from "node:path";
 import { insightsBench } from "./insights/insights.bench";
 import { readBench } from "./read/read.bench";
 import { scaleBench } from "./scale/scale.bench";
+import { startupBench } from "./startup/startup.bench";
 import { BenchReport } from "./support/bench-report";
 import { profileChildrenInto } from "./support/child-process";
 import { syncBench } from "./sync/sync.bench";
 
 /**
- * `npm run bench [-- --quick] [-- --only read|sync|scale|insights]`: DESIGN.md §5's performance targets,
+ * `npm run bench [-- --quick] [-- --only read|sync|scale|insights|startup]`: DESIGN.md §5's performance targets,
  * each as a ratio measured side by side in one run (never an absolute time: machines are shared
  * and noisy). One line per target; exits 0 even when a target is missed.
  */
@@ -22,6 +23,7 @@ const BENCHES = {
   sync: syncBench,
   scale: scaleBench,
   insights: insightsBench,
+  startup: startupBench,
 } as const;
 type BenchName = keyof typeof BENCHES;
 
@@ -42,7 +44,7 @@ function parseArgs(argv: readonly string[]): {
       for (const name of (value ?? "").split(",")) {
         if (!(name in BENCHES)) {
           throw new Error(
-            `--only takes read, sync, scale or insights (comma-separated), got "${value}"`,
+            `--only takes read, sync, scale, insights or startup (comma-separated), got "${value}"`,
           );
         }
         only.push(name as BenchName);
@@ -51,7 +53,7 @@ function parseArgs(argv: readonly string[]): {
       cpuProfDir = path.resolve(argv[++i] ?? "bench-profiles");
     } else if (arg === "--help" || arg === "-h") {
       console.log(
-        "Usage: npm run bench -- [--quick] [--only read|sync|scale|insights] [--cpu-prof DIR]",
+        "Usage: npm run bench -- [--quick] [--only read|sync|scale|insights|startup] [--cpu-prof DIR]",
       );
       process.exit(0);
     } else {

@@ -1,4 +1,5 @@
 import { type Child, startChild } from "./child-process";
+import { startScriptNodeFlags } from "./node-flags";
 
 /** The admin token of every gateway a benchmark starts. */
 export const BENCH_ADMIN_TOKEN = "bench-admin-token-0123456789abcdef";
@@ -23,6 +24,7 @@ export function startGatewayChild(
 ): Promise<Child<GatewayChildReady>> {
   return startChild<GatewayChildReady>("support/gateway.child.ts", {
     args: [file, ...(options.countStatements ? ["count"] : [])],
+    nodeArgs: startScriptNodeFlags(),
     // Entity column types follow DATABASE_URL at import time (column-types.ts).
     ...(/^postgres(ql)?:\/\//.test(file) ? { env: { DATABASE_URL: file } } : {}),
   });

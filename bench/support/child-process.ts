@@ -49,7 +49,12 @@ export function profileChildrenInto(dir: string): void {
  */
 export function startChild<R>(
   file: string,
-  options: { args?: readonly string[]; env?: Readonly<Record<string, string>> } = {},
+  options: {
+    args?: readonly string[];
+    env?: Readonly<Record<string, string>>;
+    /** Node/V8 flags, such as the ones `npm start` runs the gateway with. */
+    nodeArgs?: readonly string[];
+  } = {},
 ): Promise<Child<R>> {
   const compiled = path.isAbsolute(file);
   const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
@@ -57,7 +62,11 @@ export function startChild<R>(
     compiled ? file : path.join(__dirname, "..", file),
     [...(options.args ?? [])],
     {
-      execArgv: compiled ? profile : ["-r", "@swc-node/register", ...profile],
+      execArgv: [
+        ...(compiled ? [] : ["-r", "@swc-node/register"]),
+        ...(options.nodeArgs ?? []),
+        ...profile,
+      ],
       // A compiled child lives outside the repository: it finds the packages through NODE_PATH.
       env: {
         ...process.env,
