@@ -2,11 +2,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
+import type { DatabaseConfig } from "../../src/config/config";
 import {
   type GatewayProcess,
   killGatewayProcesses,
   startGatewayProcess,
 } from "../support/gateway-process";
+import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 /**
  * What a gateway never uses is not loaded (issue #8: start-up RSS): the real entry
@@ -29,6 +31,7 @@ const LAZY = {
 type Lazy = keyof typeof LAZY;
 
 const dirs: string[] = [];
+const databases: TestDatabase[] = [];
 function freshDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gw-lazy-"));
   dirs.push(dir);
@@ -37,14 +40,21 @@ function freshDir(): string {
 
 afterAll(async () => {
   await killGatewayProcesses();
+  for (const database of databases) {
+    await database.drop();
+  }
   for (const dir of dirs) {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 
-async function start(dir: string, nodeEnv: string): Promise<GatewayProcess> {
+async function start(
+  dir: string,
+  nodeEnv: string,
+  database: DatabaseConfig = { kind: "sqlite", path: path.join(dir, "gateway.sqlite") },
+): Promise<GatewayProcess> {
   return startGatewayProcess({
-    database: { kind: "sqlite", path: path.join(dir, "gateway.sqlite") },
+    database,
     dataDir: dir,
     env: {
       NODE_ENV: nodeEnv,
@@ -73,15 +83,21 @@ async function loadedLazy(gateway: GatewayProcess, dir: string): Promise<Lazy[]>
 }
 
 describe("lazily loaded modules", () => {
+  // On the suite's database: SQLite, or PostgreSQL with DATABASE_URL (which needs pg throughout).
   it("loads only its own dialect's migrations when some are pending, and none once they ran", async () => {
     const dir = freshDir();
-    const first = await start(dir, "production");
-    expect(await loadedLazy(first, dir)).toEqual(["sqliteMigrations"]);
+    const database = await createTestDatabase();
+    databases.push(database);
+    const postgres = database.config.kind === "postgres";
+    const first = await start(dir, "production", database.config);
+    expect(await loadedLazy(first, dir)).toEqual(
+      postgres ? ["postgresMigrations", "pg"] : ["sqliteMigrations"],
+    );
     expect((await first.graphql("{ integrations { id } }")).data).toEqual({ integrations: [] });
     await first.kill("SIGTERM");
 
-    const restarted = await start(dir, "production");
-    expect(await loadedLazy(restarted, dir)).toEqual([]);
+    const restarted = await start(dir, "production", database.config);
+    expect(await loadedLazy(restarted, dir)).toEqual(postgres ? ["pg"] : []);
     expect((await restarted.graphql("{ integrations { id } }")).data).toEqual({
       integrations: [],
     });
