@@ -37,7 +37,7 @@ const REQUESTS = 1000;
 const CONCURRENCY = 8;
 /** Throughput under npm start's flags relative to node's defaults: no more than noise lower. */
 const THROUGHPUT_TARGET = 0.9;
-const LOAD_CLIENTS = 16;
+const LOAD_CLIENTS = 32;
 
 interface Measured {
   readonly ready: StartupChildReady;
