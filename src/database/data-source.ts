@@ -129,10 +129,14 @@ async function runMigrations(dataSource: DataSource): Promise<void> {
 /** An arbitrary constant naming this application's migration lock. */
 const MIGRATION_LOCK_KEY = 734_201_913;
 
+type PgModule = typeof import("pg");
+
 /** A session-level advisory lock on its own connection, held until the returned release. */
 async function lockMigrations(url: string, timeoutMs: number): Promise<() => Promise<void>> {
-  // Loaded here: a SQLite gateway never needs the driver (TypeORM loads it on its own too).
-  const { Client } = await import("pg");
+  // Loaded here: a SQLite gateway never needs the driver (TypeORM requires it on its own too).
+  // require, not import(): one CommonJS copy of pg, resolved as TypeORM resolves it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Client } = require("pg") as PgModule;
   const client = new Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
   // A connection that dies while held must not crash the process; the query in flight fails.
   client.on("error", () => undefined);

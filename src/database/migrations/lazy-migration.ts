@@ -4,8 +4,8 @@ export type MigrationClass = new () => MigrationInterface;
 
 /**
  * A migration TypeORM lists by its name alone: the module holding its SQL is required only when
- * the migration runs (up) or is reverted (down). A started database has nothing pending, so a
- * gateway never loads the migrations of its own dialect, nor ever those of the other one.
+ * the migration runs (up) or is reverted (down). A restart, with nothing pending, loads none of
+ * them, and a gateway never loads the other dialect's.
  * TypeORM reads `transaction` before loading: a migration must not override it.
  */
 export function lazyMigration(name: string, load: () => MigrationClass): MigrationClass {
