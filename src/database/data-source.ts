@@ -31,6 +31,54 @@ export interface DataSourceSettings {
 /** Per-connection attempt: long enough for a busy server, short enough to retry a dead one. */
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
+/** Busy timeout: the scheduler writes while requests read; wait rather than fail. */
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
+/** Run on every SQLite connection, before TypeORM's own `foreign_keys = ON` and WAL. */
+const SQLITE_PRAGMAS = ["synchronous = NORMAL", "foreign_keys = ON"] as const;
+
+/**
+ * How to open one more connection to the DataSource's database outside TypeORM (the sync
+ * worker's), as plain data: the same file, pragmas, WAL and busy timeout on SQLite; the same
+ * URL, schema and connect timeout on PostgreSQL. null for an in-memory SQLite database, which
+ * no other connection can see.
+ */
+export type DatabaseConnection =
+  | {
+      readonly kind: "sqlite";
+      readonly path: string;
+      readonly wal: boolean;
+      readonly busyTimeoutMs: number;
+      readonly pragmas: readonly string[];
+    }
+  | {
+      readonly kind: "postgres";
+      readonly url: string;
+      readonly schema?: string;
+      readonly connectTimeoutMs: number;
+    };
+
+export function databaseConnectionOf(options: DataSourceOptions): DatabaseConnection | null {
+  if (options.type === "postgres" && options.url !== undefined) {
+    return {
+      kind: "postgres",
+      url: options.url,
+      ...(options.schema === undefined ? {} : { schema: options.schema }),
+      connectTimeoutMs: options.connectTimeoutMS ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    };
+  }
+  if (options.type === "better-sqlite3" && options.database !== ":memory:") {
+    return {
+      kind: "sqlite",
+      path: options.database,
+      wal: options.enableWAL === true,
+      busyTimeoutMs: options.timeout ?? SQLITE_BUSY_TIMEOUT_MS,
+      // TypeORM's driver adds foreign_keys = ON after prepareDatabase: listed already.
+      pragmas: SQLITE_PRAGMAS,
+    };
+  }
+  return null;
+}
+
 /** A migration failed for a reason other than the database going away. */
 export class MigrationError extends Error {
   constructor(
@@ -76,11 +124,11 @@ export function dataSourceOptions(
     database: database.path,
     migrations: SQLITE_MIGRATIONS,
     enableWAL: database.path !== ":memory:",
-    // Busy timeout: the scheduler writes while requests read; wait rather than fail.
-    timeout: 5000,
+    timeout: SQLITE_BUSY_TIMEOUT_MS,
     prepareDatabase: (db: { pragma: (statement: string) => unknown }) => {
-      db.pragma("synchronous = NORMAL");
-      db.pragma("foreign_keys = ON");
+      for (const pragma of SQLITE_PRAGMAS) {
+        db.pragma(pragma);
+      }
     },
   };
 }

@@ -1,5 +1,6 @@
-import { type DataSource, type EntityManager, In } from "typeorm";
+import { type DataSource, In } from "typeorm";
 
+import { type DatabaseConnection, databaseConnectionOf } from "../database/data-source";
 import type { ServiceNowRecordEntity } from "../database/servicenow-record.entity";
 import type { Logger } from "../logging/logger";
 import { Integration } from "../modules/integrations/integration.entity";
@@ -8,19 +9,22 @@ import {
   type EncodedQuery,
   fetchTableFields,
   fetchUserTimeZone,
-  pageRecords,
   pageSysIds,
   type RecordCursor,
   type ServiceNowClient,
 } from "../servicenow";
 import { AuditedDeletes } from "./audited-deletes";
-import { RowUpserter } from "./row-upserter";
-import { isOpenSecond, resumeCursor } from "./sync-resume";
+import { upsertPlanOf } from "./row-upserter";
+import { resumeCursor } from "./sync-resume";
 import { SyncRun, type SyncTableCounts } from "./sync-run.entity";
 import { SyncMode } from "./sync-run.enums";
 import { SyncState } from "./sync-state.entity";
 import type { SyncTable } from "./sync-table";
 import { SYNC_TABLES } from "./sync-tables";
+import { SyncWorkerHost } from "./worker/sync-worker.host";
+import type { TablePagesJob, TablePagesPlans } from "./worker/table-pages.job";
+import { runTablePages } from "./worker/table-pages.loop";
+import { TypeOrmPageStore } from "./worker/typeorm-page.store";
 
 export interface SyncRunnerSettings {
   readonly pageSize: number;
@@ -37,7 +41,11 @@ export interface SyncRunnerSettings {
  */
 export class SyncRunner {
   private readonly auditedDeletes: AuditedDeletes;
-  private readonly upserters = new Map<SyncTable, RowUpserter>();
+  private readonly plans = new Map<SyncTable, TablePagesPlans>();
+  /** The worker's connection settings; null when only the DataSource's can see the data. */
+  private readonly database: DatabaseConnection | null;
+  /** Where table page loops run, off the thread that answers requests. */
+  readonly workers: SyncWorkerHost;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -46,6 +54,8 @@ export class SyncRunner {
     private readonly logger: Logger,
   ) {
     this.auditedDeletes = new AuditedDeletes(dataSource, logger);
+    this.database = databaseConnectionOf(dataSource.options);
+    this.workers = new SyncWorkerHost(logger);
   }
 
   excludedFields(integration: Integration, table: string): Set<string> {
@@ -156,8 +166,6 @@ export class SyncRunner {
         ? { timestamp: state.watermarkTime, sysId: state.watermarkSysId }
         : undefined;
     const after = resumeCursor(watermark, state?.overlapFrom);
-    // The earliest second this run reads while ServiceNow may still write into it.
-    let openFrom: Date | null = null;
     const excluded = this.excludedFields(integration, name);
     // Every field the instance has (custom ones included) lands in `attributes`; when the
     // dictionary is not readable, the fields the gateway maps are still complete.
@@ -172,46 +180,12 @@ export class SyncRunner {
       (field) => !excluded.has(field) && !journal.has(field),
     );
     const started = Date.now();
-
-    for await (const page of pageRecords(client, {
-      table: name,
-      fields,
-      cursorField: table.spec.cursorField,
-      timeZone,
-      scope,
-      after,
-      pageSize: this.settings.pageSize,
-      displayValue: "all",
+    await this.runPages(run, integration, table, client, timeZone, fields, after, {
+      tableCounts,
+      allCounts,
       signal,
-    })) {
-      const syncedAt = new Date();
-      if (openFrom === null && isOpenSecond(page.cursor.timestamp, page.serverTime)) {
-        openFrom = page.cursor.timestamp;
-      }
-      const rows = page.records.map((raw) =>
-        table.map(raw, { integrationId: integration.id, syncedAt }),
-      );
-      tableCounts.fetched += page.records.length;
-      tableCounts.upserted += rows.length;
-      // The page and its watermark commit together: a crash loses nothing and repeats nothing.
-      await this.dataSource.transaction(async (manager) => {
-        await this.upsert(manager, table, rows);
-        await manager.upsert(
-          SyncState,
-          {
-            integrationId: integration.id,
-            tableName: name,
-            watermarkTime: page.cursor.timestamp,
-            watermarkSysId: page.cursor.sysId,
-            overlapFrom: openFrom,
-            updatedAt: syncedAt,
-          },
-          ["integrationId", "tableName"],
-        );
-        await manager.update(SyncRun, { id: run.id }, { tables: allCounts });
-      });
-      signal.throwIfAborted();
-    }
+      log,
+    });
 
     const lastReconciled = state?.lastReconciledAt?.getTime() ?? 0;
     if (full || Date.now() - lastReconciled >= this.settings.reconcileEveryMs) {
@@ -228,13 +202,98 @@ export class SyncRunner {
     log.info({ ...tableCounts, ms: Date.now() - started }, "table synced");
   }
 
-  private async upsert(manager: EntityManager, table: SyncTable, rows: object[]): Promise<void> {
-    let upserter = this.upserters.get(table);
-    if (!upserter) {
-      upserter = new RowUpserter(this.dataSource, table.entity);
-      this.upserters.set(table, upserter);
+  /**
+   * The table's page loop, on the sync worker (its own connection and client, credentials
+   * asked of `client.auth` here), or here when no second connection can reach the database.
+   */
+  private async runPages(
+    run: SyncRun,
+    integration: Integration,
+    table: SyncTable,
+    client: ServiceNowClient,
+    timeZone: string,
+    fields: readonly string[],
+    after: RecordCursor | undefined,
+    progress: {
+      tableCounts: SyncTableCounts;
+      allCounts: SyncTableCounts[];
+      signal: AbortSignal;
+      log: Logger;
+    },
+  ): Promise<void> {
+    const { tableCounts, allCounts, signal, log } = progress;
+    const job: TablePagesJob = {
+      tableIndex: SYNC_TABLES.indexOf(table),
+      integrationId: integration.id,
+      excludedFields: integration.excludedFields,
+      fields,
+      timeZone,
+      ...(after ? { after } : {}),
+      pageSize: this.settings.pageSize,
+      plans: this.plansOf(table),
+      run: { id: run.id, counts: allCounts, index: allCounts.indexOf(tableCounts) },
+    };
+    const onProgress = (counts: SyncTableCounts) => {
+      tableCounts.fetched = counts.fetched;
+      tableCounts.upserted = counts.upserted;
+    };
+    if (this.database === null) {
+      await runTablePages(job, {
+        client,
+        store: new TypeOrmPageStore(this.dataSource),
+        signal,
+        onProgress,
+      });
+      return;
     }
-    await upserter.upsert(manager, rows);
+    await this.workers.run({
+      job,
+      client: {
+        instanceUrl: integration.url,
+        timeoutMs: this.settings.requestTimeoutMs,
+        retry: this.settings.retry,
+      },
+      auth: client.auth,
+      database: this.database,
+      log,
+      signal,
+      onProgress,
+    });
+  }
+
+  private plansOf(table: SyncTable): TablePagesPlans {
+    let plans = this.plans.get(table);
+    if (plans === undefined) {
+      const runs = this.dataSource.getMetadata(SyncRun);
+      const columnOf = (property: string) =>
+        runs.findColumnWithPropertyPath(property)?.databaseName ?? property;
+      plans = {
+        rows: upsertPlanOf(this.dataSource, table.entity),
+        state: upsertPlanOf(this.dataSource, SyncState, {
+          properties: [
+            "integrationId",
+            "tableName",
+            "watermarkTime",
+            "watermarkSysId",
+            "overlapFrom",
+            "updatedAt",
+          ],
+          conflictProperties: ["integrationId", "tableName"],
+        }),
+        runCounts: {
+          table: runs.tablePath,
+          countsColumn: columnOf("tables"),
+          idColumn: columnOf("id"),
+        },
+      };
+      this.plans.set(table, plans);
+    }
+    return plans;
+  }
+
+  /** Stops the sync worker (gateway stop). */
+  async close(): Promise<void> {
+    await this.workers.close();
   }
 
   /**

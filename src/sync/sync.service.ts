@@ -57,7 +57,8 @@ export class SyncService {
   constructor(
     dataSource: DataSource,
     private readonly integrations: IntegrationService,
-    private readonly runner: SyncRunner,
+    /** Public for tests and diagnostics (its sync worker). */
+    readonly runner: SyncRunner,
     private readonly leases: SyncLeaseRepository,
     private readonly settings: SyncServiceSettings,
     private readonly logger: Logger,
@@ -211,6 +212,7 @@ export class SyncService {
       run.abort.abort(new Error("The gateway is shutting down"));
     }
     await Promise.allSettled([...this.active.values()].map((run) => run.done));
+    await this.runner.close();
   }
 
   private async execute(

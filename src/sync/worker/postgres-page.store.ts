@@ -1,0 +1,86 @@
+import { createHash } from "node:crypto";
+
+import { Client } from "pg";
+
+import type { DatabaseConnection } from "../../database/data-source";
+import type { PageCommit, PageStatements, PageStore } from "./page.store";
+import type { UpsertExecutor } from "./plan.upserter";
+import { quoteIdentifier } from "./upsert.plan";
+import { WorkerDatabaseError } from "./worker-error.wire";
+
+type PostgresConnection = Extract<DatabaseConnection, { kind: "postgres" }>;
+
+/**
+ * The worker's own pg connection with the main DataSource's settings (URL and its options, so
+ * a test's search_path too; the schema when one is named). Statements are prepared per
+ * connection under a name derived from their text.
+ */
+export class PostgresPageStore implements PageStore {
+  private readonly executor: UpsertExecutor;
+
+  private constructor(private readonly client: Client) {
+    this.executor = {
+      execute: async (sql, parameters) => {
+        try {
+          await client.query({ name: statementName(sql), text: sql, values: [...parameters] });
+        } catch (error) {
+          throw new WorkerDatabaseError(sql, error);
+        }
+      },
+    };
+  }
+
+  static async open(connection: PostgresConnection): Promise<PostgresPageStore> {
+    const client = new Client({
+      connectionString: connection.url,
+      connectionTimeoutMillis: connection.connectTimeoutMs,
+    });
+    // A connection that dies between pages must not kill the worker; the next query fails.
+    client.on("error", () => undefined);
+    try {
+      await client.connect();
+      if (connection.schema !== undefined) {
+        await client.query(`SET search_path TO ${quoteIdentifier(connection.schema)}`);
+      }
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw new WorkerDatabaseError(undefined, error);
+    }
+    return new PostgresPageStore(client);
+  }
+
+  async commit(statements: PageStatements, page: PageCommit): Promise<void> {
+    await this.run("BEGIN");
+    try {
+      await statements.write(this.executor, page);
+      await this.run("COMMIT");
+    } catch (error) {
+      await this.client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.end().catch(() => undefined);
+  }
+
+  private async run(sql: string): Promise<void> {
+    try {
+      await this.client.query(sql);
+    } catch (error) {
+      throw new WorkerDatabaseError(sql, error);
+    }
+  }
+}
+
+const names = new Map<string, string>();
+
+/** Plans are few (a table's rows, the watermark, the counts): the map stays small. */
+function statementName(sql: string): string {
+  let name = names.get(sql);
+  if (name === undefined) {
+    name = `sync_${createHash("sha1").update(sql).digest("hex").slice(0, 16)}`;
+    names.set(sql, name);
+  }
+  return name;
+}

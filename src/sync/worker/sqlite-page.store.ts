@@ -1,0 +1,77 @@
+import Database from "better-sqlite3";
+
+import type { DatabaseConnection } from "../../database/data-source";
+import type { PageCommit, PageStatements, PageStore } from "./page.store";
+import type { UpsertExecutor } from "./plan.upserter";
+import { WorkerDatabaseError } from "./worker-error.wire";
+
+type SqliteConnection = Extract<DatabaseConnection, { kind: "sqlite" }>;
+
+/**
+ * The worker's own better-sqlite3 connection to the gateway's file, opened as TypeORM opens
+ * the main one (busy timeout, pragmas, WAL). Statements are prepared once per text.
+ */
+export class SqlitePageStore implements PageStore {
+  private readonly database: Database.Database;
+  private readonly prepared = new Map<string, Database.Statement<unknown[]>>();
+  private readonly executor: UpsertExecutor;
+
+  constructor(connection: SqliteConnection) {
+    this.database = new Database(connection.path, {
+      timeout: connection.busyTimeoutMs,
+      fileMustExist: true,
+    });
+    for (const pragma of connection.pragmas) {
+      this.database.pragma(pragma);
+    }
+    if (connection.wal) {
+      this.database.pragma("journal_mode = WAL");
+    }
+    this.executor = {
+      execute: (sql, parameters) => {
+        try {
+          this.statement(sql).run(...parameters);
+          return Promise.resolve();
+        } catch (error) {
+          return Promise.reject(new WorkerDatabaseError(sql, error));
+        }
+      },
+    };
+  }
+
+  /** One transaction per page; IMMEDIATE takes the write lock up front, under the busy timeout. */
+  async commit(statements: PageStatements, page: PageCommit): Promise<void> {
+    this.run("BEGIN IMMEDIATE");
+    try {
+      await statements.write(this.executor, page);
+      this.run("COMMIT");
+    } catch (error) {
+      if (this.database.inTransaction) {
+        this.database.exec("ROLLBACK");
+      }
+      throw error;
+    }
+  }
+
+  close(): Promise<void> {
+    this.database.close();
+    return Promise.resolve();
+  }
+
+  private run(sql: string): void {
+    try {
+      this.database.exec(sql);
+    } catch (error) {
+      throw new WorkerDatabaseError(sql, error);
+    }
+  }
+
+  private statement(sql: string): Database.Statement<unknown[]> {
+    let statement = this.prepared.get(sql);
+    if (statement === undefined) {
+      statement = this.database.prepare(sql);
+      this.prepared.set(sql, statement);
+    }
+    return statement;
+  }
+}

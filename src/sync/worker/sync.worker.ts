@@ -1,0 +1,213 @@
+import { isMainThread, type MessagePort, parentPort, workerData } from "node:worker_threads";
+
+import type { DatabaseConnection } from "../../database/data-source";
+import type { Logger } from "../../logging/logger";
+import { type AuthProvider, ServiceNowClient, ServiceNowError } from "../../servicenow";
+import type { PageStore } from "./page.store";
+import { PostgresPageStore } from "./postgres-page.store";
+import { SqlitePageStore } from "./sqlite-page.store";
+import type { FromWorker, ToWorker, WorkerClientSettings } from "./table-pages.job";
+import { runTablePages } from "./table-pages.loop";
+import { fromWire, toWire } from "./worker-error.wire";
+
+/**
+ * The sync worker's entry: runs table page loops sent by the main thread (`SyncWorkerHost`),
+ * with its own ServiceNow client and database connection. It never loads TypeORM, GraphQL or
+ * Express; credentials stay on the main thread, asked for over the port per request.
+ */
+
+/** This file, compiled (`.js`, dist) or not (`.ts`, tests and `npm run dev`). */
+export const SYNC_WORKER_FILE = __filename;
+
+/** Marks a thread started as the sync worker (workerData), so importing this file does nothing. */
+export const SYNC_WORKER_MARK = "servicenow-gateway:sync-worker";
+
+const LEVELS = ["trace", "debug", "info", "warn", "error", "fatal"] as const;
+type Level = (typeof LEVELS)[number];
+
+class SyncWorker {
+  private readonly aborts = new Map<number, AbortController>();
+  private readonly authCalls = new Map<
+    number,
+    { resolve: (value: string | boolean | undefined) => void; reject: (error: Error) => void }
+  >();
+  private nextCallId = 1;
+  private store: { readonly key: string; readonly store: Promise<PageStore> } | null = null;
+
+  constructor(private readonly port: MessagePort) {}
+
+  listen(): void {
+    this.port.on("message", (message: ToWorker) => this.receive(message));
+  }
+
+  private receive(message: ToWorker): void {
+    switch (message.type) {
+      case "run":
+        void this.run(message);
+        return;
+      case "abort":
+        this.aborts.get(message.jobId)?.abort(new Error("aborted by the main thread"));
+        return;
+      case "auth-result": {
+        const call = this.authCalls.get(message.callId);
+        this.authCalls.delete(message.callId);
+        if (message.error !== undefined) {
+          call?.reject(fromWire(message.error));
+        } else {
+          call?.resolve(message.value);
+        }
+        return;
+      }
+    }
+  }
+
+  private async run(message: Extract<ToWorker, { type: "run" }>): Promise<void> {
+    const { jobId } = message;
+    const abort = new AbortController();
+    this.aborts.set(jobId, abort);
+    try {
+      const store = await this.storeFor(message.database);
+      const client = new ServiceNowClient({
+        instanceUrl: message.client.instanceUrl,
+        auth: this.proxyAuth(jobId, message.client),
+        logger: this.logger(jobId, message.log.level, message.log.bindings),
+        timeoutMs: message.client.timeoutMs,
+        retry: message.client.retry,
+      });
+      await runTablePages(message.job, {
+        client,
+        store,
+        signal: abort.signal,
+        onProgress: (counts) => this.post({ type: "progress", jobId, counts }),
+      });
+      this.post({ type: "done", jobId });
+    } catch (error) {
+      this.post({ type: "failed", jobId, error: toWire(error, abort.signal.aborted) });
+    } finally {
+      this.aborts.delete(jobId);
+    }
+  }
+
+  /** One connection per database for the worker's lifetime, opened on first use. */
+  private storeFor(connection: DatabaseConnection): Promise<PageStore> {
+    const key = JSON.stringify(connection);
+    if (this.store?.key !== key) {
+      const previous = this.store?.store;
+      void previous?.then((store) => store.close()).catch(() => undefined);
+      const store =
+        connection.kind === "sqlite"
+          ? Promise.resolve<PageStore>(new SqlitePageStore(connection))
+          : PostgresPageStore.open(connection);
+      this.store = { key, store };
+      store.catch(() => {
+        if (this.store?.store === store) {
+          this.store = null;
+        }
+      });
+    }
+    return this.store.store;
+  }
+
+  /** Asks the main thread's real provider; the header only ever lives in memory here. */
+  private proxyAuth(jobId: number, settings: WorkerClientSettings): AuthProvider {
+    const call = (
+      method: "authorize" | "onUnauthorized",
+      rejectedAuthorization?: string,
+    ): Promise<string | boolean | undefined> =>
+      new Promise((resolve, reject) => {
+        const callId = this.nextCallId++;
+        this.authCalls.set(callId, { resolve, reject });
+        this.post({ type: "auth", jobId, callId, method, rejectedAuthorization });
+      });
+    const invalid = () =>
+      new ServiceNowError({
+        code: "AUTH_FAILED",
+        retryable: false,
+        message: "The gateway could not supply credentials to the sync worker",
+      });
+    return {
+      kind: settings.authKind,
+      authorize: async () => {
+        const header = await call("authorize");
+        if (typeof header !== "string") {
+          throw invalid();
+        }
+        return header;
+      },
+      ...(settings.renews
+        ? {
+            onUnauthorized: async (rejected: string) =>
+              (await call("onUnauthorized", rejected)) === true,
+          }
+        : {}),
+    };
+  }
+
+  /**
+   * The client's log lines, sent to the main thread's logger (which carries the run's context
+   * and redaction); levels below the main logger's are dropped here, before the port.
+   */
+  private logger(jobId: number, level: string, bindings: Record<string, unknown>): Logger {
+    const threshold = LEVELS.indexOf(level as Level);
+    const enabled = (candidate: Level) =>
+      threshold !== -1 && LEVELS.indexOf(candidate) >= threshold;
+    const make = (context: Record<string, unknown>): Record<string, unknown> => {
+      const logger: Record<string, unknown> = {
+        level,
+        isLevelEnabled: (candidate: Level) => enabled(candidate),
+        child: (more: Record<string, unknown>) => make({ ...context, ...more }),
+      };
+      for (const candidate of LEVELS) {
+        logger[candidate] = (object: unknown, message?: string) => {
+          if (!enabled(candidate)) {
+            return;
+          }
+          const plain =
+            typeof object === "object" && object !== null
+              ? plainLogObject(object as Record<string, unknown>)
+              : { msg: String(object) };
+          this.post({
+            type: "log",
+            jobId,
+            level: candidate,
+            bindings: context,
+            object: plain,
+            message: message ?? "",
+          });
+        };
+      }
+      return logger;
+    };
+    // The client calls level methods, isLevelEnabled and child only: the subset built above.
+    return make(bindings) as unknown as Logger;
+  }
+
+  private post(message: FromWorker): void {
+    this.port.postMessage(message);
+  }
+}
+
+/** Errors in a log object become what pino's serializer would show of them, minus causes. */
+function plainLogObject(object: Record<string, unknown>): Record<string, unknown> {
+  const plain: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(object)) {
+    plain[key] =
+      value instanceof Error
+        ? { type: value.name, message: value.message, ...codeOf(value) }
+        : value;
+  }
+  return plain;
+}
+
+function codeOf(error: Error): { code?: string } {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" ? { code } : {};
+}
+
+if (
+  !isMainThread &&
+  parentPort !== null &&
+  (workerData as { mark?: unknown })?.mark === SYNC_WORKER_MARK
+) {
+  new SyncWorker(parentPort).listen();
+}

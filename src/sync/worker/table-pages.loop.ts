@@ -1,0 +1,73 @@
+import { pageRecords, type ServiceNowClient } from "../../servicenow";
+import { isOpenSecond } from "../sync-resume";
+import type { SyncTableCounts } from "../sync-run.entity";
+import { TABLE_MAPPERS } from "../table-mappers";
+import { PageStatements, type PageStore } from "./page.store";
+import type { TablePagesJob } from "./table-pages.job";
+
+export interface TablePagesContext {
+  readonly client: ServiceNowClient;
+  readonly store: PageStore;
+  readonly signal: AbortSignal;
+  /** After each committed page: the table's counts as the run row now holds them. */
+  readonly onProgress: (counts: SyncTableCounts) => void;
+}
+
+/**
+ * One table's pages after its watermark: fetched (the pager requests page N+1 while page N is
+ * mapped and written), mapped, and committed each with its watermark and the run's counts in
+ * one transaction, so a crash loses nothing and repeats nothing. Runs in the sync worker, or on
+ * the main thread when no other connection can reach the database (in-memory SQLite).
+ */
+export async function runTablePages(job: TablePagesJob, context: TablePagesContext): Promise<void> {
+  const { client, store, signal } = context;
+  const mapper = TABLE_MAPPERS[job.tableIndex];
+  if (mapper === undefined) {
+    throw new RangeError(`No table mapper at index ${job.tableIndex}`);
+  }
+  const excluded = (table: string): ReadonlySet<string> =>
+    new Set(job.excludedFields.find((entry) => entry.table === table)?.fields ?? []);
+  // Main already answered the null case (nothing of the table is read) before sending the job.
+  const scope = mapper.scope?.(excluded) ?? undefined;
+  const statements = new PageStatements(job.plans);
+  const counts = job.run.counts.map((entry) => ({ ...entry }));
+  const tableCounts = counts[job.run.index];
+  if (tableCounts === undefined) {
+    throw new RangeError(`No counts at index ${job.run.index}`);
+  }
+  // The earliest second this run reads while ServiceNow may still write into it.
+  let openFrom: Date | null = null;
+  for await (const page of pageRecords(client, {
+    table: mapper.spec.name,
+    fields: job.fields,
+    cursorField: mapper.spec.cursorField,
+    timeZone: job.timeZone,
+    scope,
+    after: job.after,
+    pageSize: job.pageSize,
+    displayValue: "all",
+    signal,
+  })) {
+    const syncedAt = new Date();
+    if (openFrom === null && isOpenSecond(page.cursor.timestamp, page.serverTime)) {
+      openFrom = page.cursor.timestamp;
+    }
+    const rows = page.records.map((raw) =>
+      mapper.map(raw, { integrationId: job.integrationId, syncedAt }),
+    );
+    tableCounts.fetched += page.records.length;
+    tableCounts.upserted += rows.length;
+    await store.commit(statements, {
+      integrationId: job.integrationId,
+      tableName: mapper.spec.name,
+      rows,
+      watermark: page.cursor,
+      overlapFrom: openFrom,
+      syncedAt,
+      runId: job.run.id,
+      counts,
+    });
+    context.onProgress({ ...tableCounts });
+    signal.throwIfAborted();
+  }
+}
