@@ -26,6 +26,13 @@ import type { TablePagesJob, TablePagesPlans } from "./worker/table-pages.job";
 import { runTablePages } from "./worker/table-pages.loop";
 import { TypeOrmPageStore } from "./worker/typeorm-page.store";
 
+/**
+ * The worker's heap: pages are short-lived, so a small young generation keeps its RSS down
+ * without slowing the sync (bench --quick, same load: peak 202–211 MiB at 4N vs 257 without);
+ * the old-generation cap only bounds a runaway, a page of 10,000 records fits well below it.
+ */
+const SYNC_WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 } as const;
+
 export interface SyncRunnerSettings {
   readonly pageSize: number;
   readonly requestTimeoutMs: number;
@@ -55,7 +62,7 @@ export class SyncRunner {
   ) {
     this.auditedDeletes = new AuditedDeletes(dataSource, logger);
     this.database = databaseConnectionOf(dataSource.options);
-    this.workers = new SyncWorkerHost(logger);
+    this.workers = new SyncWorkerHost(logger, SYNC_WORKER_LIMITS);
   }
 
   excludedFields(integration: Integration, table: string): Set<string> {
