@@ -171,7 +171,7 @@ export class SyncWorkerHost {
         return;
       case "failed":
         this.settle(worker, message.jobId);
-        job.reject(rebuild(message.error));
+        job.reject(rebuildWorkerError(message.error));
         return;
     }
   }
@@ -212,7 +212,7 @@ export class SyncWorkerHost {
 }
 
 /** The worker's error as the main thread would have thrown it: database ones as TypeORM's. */
-function rebuild(wire: WireError): Error {
+export function rebuildWorkerError(wire: WireError): Error {
   const error = fromWire(wire);
   return wire.kind === "database"
     ? new QueryFailedError(wire.query ?? "", undefined, error)
