@@ -30,7 +30,8 @@ export class SqlitePageStore implements PageStore {
     this.executor = {
       execute: (sql, parameters) => {
         try {
-          this.statement(sql).run(...parameters);
+          // One array argument rather than thousands of spread arguments.
+          this.statement(sql).run(parameters);
           return Promise.resolve();
         } catch (error) {
           return Promise.reject(new WorkerDatabaseError(sql, error));

@@ -113,7 +113,10 @@ export class SyncWorkerHost {
     // (jest, `npm run dev`) it is the .ts file, loaded through the same register hook.
     const worker = new Worker(SYNC_WORKER_FILE, {
       workerData: { mark: SYNC_WORKER_MARK },
-      execArgv: SYNC_WORKER_FILE.endsWith(".ts") ? ["--require", "@swc-node/register"] : [],
+      // Otherwise the process's own flags (--cpu-prof, --enable-source-maps…) apply here too.
+      execArgv: SYNC_WORKER_FILE.endsWith(".ts")
+        ? [...process.execArgv, "--require", "@swc-node/register"]
+        : undefined,
       ...(this.resourceLimits ? { resourceLimits: this.resourceLimits } : {}),
     });
     worker.on("message", (message: FromWorker) => this.receive(worker, message));
