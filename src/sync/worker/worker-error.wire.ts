@@ -39,7 +39,9 @@ export class WorkerDatabaseError extends Error {
     readonly query: string | undefined,
     readonly driverError: unknown,
   ) {
-    super(driverError instanceof Error ? driverError.message : String(driverError));
+    // Duck-typed: a native driver's error may come from another realm (jest), failing instanceof.
+    const message = (driverError as { message?: unknown } | null)?.message;
+    super(typeof message === "string" ? message : String(driverError));
   }
 }
 
