@@ -125,19 +125,43 @@ class SyncWorker {
         retryable: false,
         message: "The gateway could not supply credentials to the sync worker",
       });
+    // The last header, answered at once: a round trip per request would wait for the main
+    // thread and, while this thread writes a page, delay the prefetch until the page is stored.
+    // OAuth headers are re-asked in the background (main refreshes before expiry); a stale one
+    // gets a 401 and goes through onUnauthorized like any rejected credential.
+    let cached: string | undefined;
+    let pending: Promise<string> | undefined;
+    const ask = (): Promise<string> => {
+      pending ??= call("authorize")
+        .then((header) => {
+          if (typeof header !== "string") {
+            throw invalid();
+          }
+          cached = header;
+          return header;
+        })
+        .finally(() => {
+          pending = undefined;
+        });
+      return pending;
+    };
     return {
       kind: settings.authKind,
-      authorize: async () => {
-        const header = await call("authorize");
-        if (typeof header !== "string") {
-          throw invalid();
+      authorize: () => {
+        if (cached === undefined) {
+          return ask();
         }
-        return header;
+        if (settings.authKind !== "basic") {
+          ask().catch(() => undefined);
+        }
+        return Promise.resolve(cached);
       },
       ...(settings.renews
         ? {
-            onUnauthorized: async (rejected: string) =>
-              (await call("onUnauthorized", rejected)) === true,
+            onUnauthorized: async (rejected: string) => {
+              cached = undefined;
+              return (await call("onUnauthorized", rejected)) === true;
+            },
           }
         : {}),
     };
