@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 
-import { Client } from "pg";
+import type { Client } from "pg";
 
 import type { DatabaseConnection } from "../../database/data-source";
 import type { PageCommit, PageStatements, PageStore } from "./page.store";
@@ -31,7 +31,10 @@ export class PostgresPageStore implements PageStore {
   }
 
   static async open(connection: PostgresConnection): Promise<PostgresPageStore> {
-    const client = new Client({
+    // Required here, not imported: a worker syncing SQLite never loads pg.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Client: PgClient } = require("pg") as typeof import("pg");
+    const client = new PgClient({
       connectionString: connection.url,
       connectionTimeoutMillis: connection.connectTimeoutMs,
     });
