@@ -26,6 +26,7 @@ import type { FieldsInput } from "./simulator.store";
  *   POST   /__sim/rate-limit                body: {limitPerHour, name?} | {limitPerHour: null}
  *   POST   /__sim/acl                       body: {table, query: encoded query | null}
  *   GET | DELETE /__sim/requests            the request log
+ *   GET | DELETE /__sim/table-requests      Table API requests served per table
  */
 
 export const CONTROL_PREFIX = "/__sim/";
@@ -240,6 +241,17 @@ async function route(ctx: RequestContext, sim: Simulator): Promise<void> {
       }
       if (method === "DELETE") {
         sim.clearRequestLog();
+        ctx.empty(204);
+        return;
+      }
+      break;
+    case "table-requests":
+      if (method === "GET") {
+        ctx.json(200, { result: sim.tableRequestCounts() });
+        return;
+      }
+      if (method === "DELETE") {
+        sim.resetTableRequestCounts();
         ctx.empty(204);
         return;
       }

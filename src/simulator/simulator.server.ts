@@ -75,6 +75,8 @@ export class Simulator {
   private readonly limiter = new RateLimiter();
   private readonly acl = new Map<string, (record: SimRecord) => boolean>();
   private readonly log: SimRequestLogEntry[] = [];
+  /** Table API requests served per table, whatever the log keeps. */
+  private readonly tableRequests = new Map<string, number>();
   private readonly logLimit: number;
   private readonly timers = new Set<NodeJS.Timeout>();
   private clock: () => Date;
@@ -277,9 +279,21 @@ export class Simulator {
     this.log.length = 0;
   }
 
+  /** Table API requests answered per table (any method, faults included) since the last reset. */
+  tableRequestCounts(): Record<string, number> {
+    return Object.fromEntries([...this.tableRequests].sort(([a], [b]) => (a < b ? -1 : 1)));
+  }
+
+  resetTableRequestCounts(): void {
+    this.tableRequests.clear();
+  }
+
   // --- HTTP ----------------------------------------------------------------------------------
 
   private record(entry: SimRequestLogEntry): void {
+    if (entry.table !== null) {
+      this.tableRequests.set(entry.table, (this.tableRequests.get(entry.table) ?? 0) + 1);
+    }
     this.log.push(entry);
     if (this.log.length > this.logLimit) {
       this.log.splice(0, this.log.length - this.logLimit);
