@@ -11,6 +11,7 @@ import {
   type RecordCursor,
   type ServiceNowClient,
 } from "../servicenow";
+import { probeForChanges, type RunZone } from "./change-probe";
 import { isOpenSecond, resumeCursor } from "./sync-resume";
 import type { SyncTableCounts } from "./sync-run.entity";
 import { SyncState } from "./sync-state.entity";
@@ -80,24 +81,40 @@ export class AuditedDeletes {
     }
   }
 
-  /** Applies audited deletes after the watermark, page by page, each page with its watermark. */
+  /**
+   * Applies audited deletes after the watermark, page by page, each page with its watermark.
+   * One probe first (`probeForChanges`): when nothing was deleted since, that is the whole
+   * cost, nothing is written, and false is returned.
+   */
   async apply(
     integrationId: string,
     client: ServiceNowClient,
-    timeZone: string,
+    zone: RunZone,
     pageSize: number,
     counts: readonly SyncTableCounts[],
     signal: AbortSignal,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const states = this.dataSource.getRepository(SyncState);
     const state = await states.findOneBy({ integrationId, tableName: AUDIT_DELETE_TABLE });
     if (!state?.watermarkTime || !state.watermarkSysId) {
-      return;
+      return false;
     }
     const after = resumeCursor(
       { timestamp: state.watermarkTime, sysId: state.watermarkSysId },
       state.overlapFrom,
     );
+    const changed = await probeForChanges(client, {
+      table: AUDIT_DELETE_TABLE,
+      cursorField: "sys_created_on",
+      scope: this.scope(),
+      after,
+      timeZone: await zone.forProbes(),
+      signal,
+    });
+    if (!changed) {
+      return false;
+    }
+    const timeZone = await zone.forPages();
     let openFrom: Date | null = null;
     for await (const page of pageRecords(client, {
       table: AUDIT_DELETE_TABLE,
@@ -141,5 +158,6 @@ export class AuditedDeletes {
         );
       });
     }
+    return true;
   }
 }

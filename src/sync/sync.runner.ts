@@ -14,6 +14,7 @@ import {
   type ServiceNowClient,
 } from "../servicenow";
 import { AuditedDeletes } from "./audited-deletes";
+import { isIdleTable, ProbeZones, type RunZone } from "./change-probe";
 import { upsertPlanOf } from "./row-upserter";
 import { resumeCursor } from "./sync-resume";
 import { SyncRun, type SyncTableCounts } from "./sync-run.entity";
@@ -53,6 +54,7 @@ export class SyncRunner {
   private readonly database: DatabaseConnection | null;
   /** Where table page loops run, off the thread that answers requests. */
   readonly workers: SyncWorkerHost;
+  private readonly probeZones = new ProbeZones();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -79,7 +81,10 @@ export class SyncRunner {
       timeoutMs: this.settings.requestTimeoutMs,
       retry: this.settings.retry,
     });
-    const timeZone = await this.timeZoneOf(client, integration, log);
+    // Read when pages are read (once a run); idle runs' probes reuse it for a while.
+    const zone = this.probeZones.forRun(integration.id, integration.userTimeZone, () =>
+      this.timeZoneOf(client, integration, log),
+    );
     // Before the tables, so deletes that happen while they are read are caught afterwards.
     const audited = await this.auditedDeletes.initialize(integration.id, client);
     const counts: SyncTableCounts[] = [];
@@ -92,27 +97,19 @@ export class SyncRunner {
         deleted: 0,
       };
       counts.push(tableCounts);
-      await this.syncTable(
-        run,
-        integration,
-        table,
-        client,
-        timeZone,
-        tableCounts,
-        counts,
-        signal,
-        log,
-      );
+      await this.syncTable(run, integration, table, client, zone, tableCounts, counts, signal, log);
     }
-    if (audited) {
-      await this.auditedDeletes.apply(
+    if (
+      audited &&
+      (await this.auditedDeletes.apply(
         integration.id,
         client,
-        timeZone,
+        zone,
         this.settings.pageSize,
         counts,
         signal,
-      );
+      ))
+    ) {
       await this.dataSource.getRepository(SyncRun).update({ id: run.id }, { tables: counts });
     }
     return counts;
@@ -148,7 +145,7 @@ export class SyncRunner {
     integration: Integration,
     table: SyncTable,
     client: ServiceNowClient,
-    timeZone: string,
+    zone: RunZone,
     tableCounts: SyncTableCounts,
     allCounts: SyncTableCounts[],
     signal: AbortSignal,
@@ -173,6 +170,21 @@ export class SyncRunner {
         ? { timestamp: state.watermarkTime, sysId: state.watermarkSysId }
         : undefined;
     const after = resumeCursor(watermark, state?.overlapFrom);
+    if (
+      await isIdleTable(client, {
+        table: table.spec,
+        scope,
+        after,
+        full,
+        lastReconciledAt: state?.lastReconciledAt,
+        reconcileEveryMs: this.settings.reconcileEveryMs,
+        zone,
+        signal,
+      })
+    ) {
+      return;
+    }
+    const timeZone = await zone.forPages();
     const excluded = this.excludedFields(integration, name);
     // Every field the instance has (custom ones included) lands in `attributes`; when the
     // dictionary is not readable, the fields the gateway maps are still complete.
@@ -197,12 +209,16 @@ export class SyncRunner {
     const lastReconciled = state?.lastReconciledAt?.getTime() ?? 0;
     if (full || Date.now() - lastReconciled >= this.settings.reconcileEveryMs) {
       tableCounts.deleted = await this.reconcile(integration, table, scope, client, signal);
-      await states.update(
-        { integrationId: integration.id, tableName: name },
+      // An upsert: an empty table has no state row yet, and without one it reconciled every run.
+      await states.upsert(
         {
+          integrationId: integration.id,
+          tableName: name,
           lastReconciledAt: new Date(started),
           ...(full ? { lastFullSyncAt: new Date(started) } : {}),
+          updatedAt: new Date(),
         },
+        ["integrationId", "tableName"],
       );
       await this.dataSource.getRepository(SyncRun).update({ id: run.id }, { tables: allCounts });
     }
