@@ -21,23 +21,33 @@ export function jitterMs(integrationId: string, intervalMs: number, cycle: numbe
   return Math.floor(fraction * Math.min(intervalMs * 0.1, 5 * 60 * 1000));
 }
 
-/** When an integration is next due: its last success plus its interval plus jitter. */
-export function isDue(integration: Integration, now: number): boolean {
+/** When an integration is next due (epoch ms): its last success plus its interval plus jitter. */
+export function dueAt(integration: Integration): number {
   if (integration.lastSyncedAt === null) {
-    return true;
+    return Number.NEGATIVE_INFINITY;
   }
   const intervalMs = integration.syncIntervalMinutes * 60 * 1000;
   const last = integration.lastSyncedAt.getTime();
   const cycle = Math.floor(last / intervalMs);
-  return now >= last + intervalMs + jitterMs(integration.id, intervalMs, cycle);
+  return last + intervalMs + jitterMs(integration.id, intervalMs, cycle);
 }
+
+export function isDue(integration: Integration, now: number): boolean {
+  return now >= dueAt(integration);
+}
+
+/** Timers never fire earlier than this after a tick, so a burst of due runs cannot spin. */
+const MIN_WAKE_MS = 250;
 
 /**
  * Syncs each enabled, connected integration every `syncIntervalMinutes`. The first tick runs at
- * start-up (trigger STARTUP) so overdue integrations sync at once.
+ * start-up (trigger STARTUP) so overdue integrations sync at once. After each tick the next one
+ * is set for the earliest due time it saw (at most `tickMs` away): a 1-minute interval runs
+ * every minute, not at the next 30-second tick after it.
  */
 export class SyncScheduler {
   private timer: NodeJS.Timeout | null = null;
+  private started = false;
   private ticking: Promise<void> | null = null;
   private readonly integrations: Repository<Integration>;
   private firstTick = true;
@@ -53,17 +63,28 @@ export class SyncScheduler {
   }
 
   start(): void {
-    if (this.timer) {
+    if (this.started) {
       return;
     }
-    const tick = () => {
-      this.ticking ??= this.tick().finally(() => {
+    this.started = true;
+    this.wake();
+  }
+
+  /** Ticks now, then sets the timer for the next due time the tick saw. */
+  private wake(): void {
+    this.timer = null;
+    this.ticking = this.tick()
+      .then((nextDueAt) => {
+        if (!this.started) {
+          return;
+        }
+        const wait = Math.min(this.settings.tickMs, Math.max(MIN_WAKE_MS, nextDueAt - Date.now()));
+        this.timer = setTimeout(() => this.wake(), wait);
+        this.timer.unref();
+      })
+      .finally(() => {
         this.ticking = null;
       });
-    };
-    tick();
-    this.timer = setInterval(tick, this.settings.tickMs);
-    this.timer.unref();
   }
 
   /** True while ticks happen on time (for /readyz). */
@@ -72,14 +93,16 @@ export class SyncScheduler {
   }
 
   async stop(): Promise<void> {
+    this.started = false;
     if (this.timer) {
-      clearInterval(this.timer);
+      clearTimeout(this.timer);
       this.timer = null;
     }
     await this.ticking;
   }
 
-  async tick(now = Date.now()): Promise<void> {
+  /** Starts the due runs; resolves with the earliest time another one falls due (or +∞). */
+  async tick(now = Date.now()): Promise<number> {
     const trigger = this.firstTick ? SyncTrigger.STARTUP : SyncTrigger.SCHEDULE;
     this.firstTick = false;
     this.lastTickAt = now;
@@ -91,10 +114,15 @@ export class SyncScheduler {
       });
     } catch (error) {
       this.logger.error({ err: error }, "scheduler could not list integrations");
-      return;
+      return Number.POSITIVE_INFINITY;
     }
+    let next = Number.POSITIVE_INFINITY;
     for (const integration of candidates) {
-      if (!isDue(integration, now) || this.syncs.isRunning(integration.id)) {
+      if (this.syncs.isRunning(integration.id)) {
+        continue;
+      }
+      if (!isDue(integration, now)) {
+        next = Math.min(next, dueAt(integration));
         continue;
       }
       try {
@@ -110,5 +138,6 @@ export class SyncScheduler {
         );
       }
     }
+    return next;
   }
 }

@@ -107,7 +107,7 @@ describe("integration lifecycle", () => {
       "input.excludedFields[0].fields",
       "BAD_USER_INPUT",
     ],
-    [{ syncIntervalMinutes: 1 }, "syncIntervalMinutes", "BAD_USER_INPUT"],
+    [{ syncIntervalMinutes: 0 }, "syncIntervalMinutes", "BAD_USER_INPUT"],
     [{ syncIntervalMinutes: 2000 }, "syncIntervalMinutes", "BAD_USER_INPUT"],
     [{ description: "d".repeat(2001) }, "description", "BAD_USER_INPUT"],
     [{ tags: Array.from({ length: 21 }, (_v, i) => `t${i}`) }, "tags", "BAD_USER_INPUT"],

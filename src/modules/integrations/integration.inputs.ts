@@ -4,7 +4,7 @@ import { Field, InputType, Int } from "type-graphql";
 
 import { AuthMethod, Deployment } from "./integration.enums";
 
-export const SYNC_INTERVAL_MIN = 5;
+export const SYNC_INTERVAL_MIN = 1;
 export const SYNC_INTERVAL_MAX = 24 * 60;
 
 /** Several property decorators as one, so Create and Update inputs share their rules. */
