@@ -11,9 +11,10 @@ import { startupBench } from "./startup/startup.bench";
 import { BenchReport } from "./support/bench-report";
 import { profileChildrenInto } from "./support/child-process";
 import { syncBench } from "./sync/sync.bench";
+import { syncLoadBench } from "./sync-load/sync-load.bench";
 
 /**
- * `npm run bench [-- --quick] [-- --only read|sync|scale|insights|startup]`: DESIGN.md §5's performance targets,
+ * `npm run bench [-- --quick] [-- --only read|sync|sync-load|scale|insights|startup]`: DESIGN.md §5's performance targets,
  * each as a ratio measured side by side in one run (never an absolute time: machines are shared
  * and noisy). One line per target; exits 0 even when a target is missed.
  */
@@ -21,6 +22,7 @@ import { syncBench } from "./sync/sync.bench";
 const BENCHES = {
   read: readBench,
   sync: syncBench,
+  "sync-load": syncLoadBench,
   scale: scaleBench,
   insights: insightsBench,
   startup: startupBench,
@@ -44,7 +46,7 @@ function parseArgs(argv: readonly string[]): {
       for (const name of (value ?? "").split(",")) {
         if (!(name in BENCHES)) {
           throw new Error(
-            `--only takes read, sync, scale, insights or startup (comma-separated), got "${value}"`,
+            `--only takes read, sync, sync-load, scale, insights or startup (comma-separated), got "${value}"`,
           );
         }
         only.push(name as BenchName);
@@ -53,7 +55,7 @@ function parseArgs(argv: readonly string[]): {
       cpuProfDir = path.resolve(argv[++i] ?? "bench-profiles");
     } else if (arg === "--help" || arg === "-h") {
       console.log(
-        "Usage: npm run bench -- [--quick] [--only read|sync|scale|insights|startup] [--cpu-prof DIR]",
+        "Usage: npm run bench -- [--quick] [--only read|sync|sync-load|scale|insights|startup] [--cpu-prof DIR]",
       );
       process.exit(0);
     } else {

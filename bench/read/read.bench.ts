@@ -43,14 +43,11 @@ export async function readBench(report: BenchReport, options: ReadBenchOptions):
 
   await measureRead(report, file, sizes, timing, "");
   if (!(await postgresAvailable(POSTGRES_URL))) {
-    report.add({
-      bench: "read",
-      name: "PostgreSQL",
-      measured: "-",
-      target: "-",
-      pass: null,
-      detail: `skipped: no PostgreSQL answers at ${POSTGRES_URL} (set BENCH_POSTGRES_URL)`,
-    });
+    report.skipped(
+      "read",
+      "PostgreSQL",
+      `no PostgreSQL answers at ${POSTGRES_URL} (set BENCH_POSTGRES_URL)`,
+    );
     return;
   }
   const copiedAt = Date.now();

@@ -21,6 +21,11 @@ export class BenchReport {
     console.log(formatLine(result));
   }
 
+  /** A measurement that could not be made here (e.g. no PostgreSQL): an INFO line saying why. */
+  skipped(bench: string, name: string, reason: string): void {
+    this.add({ bench, name, measured: "-", target: "-", pass: null, detail: `skipped: ${reason}` });
+  }
+
   /** A benchmark that could not finish: reported, and the others still run. */
   crashed(bench: string, error: unknown): void {
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);

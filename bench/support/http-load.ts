@@ -33,7 +33,14 @@ export function createAgent(concurrency: number): http.Agent {
 
 export async function runLoad(
   target: LoadTarget,
-  options: { concurrency: number; durationMs: number; agent?: http.Agent },
+  options: {
+    concurrency: number;
+    /** The longest the load runs. */
+    durationMs: number;
+    agent?: http.Agent;
+    /** Stops the load early once this settles (e.g. while a sync runs beside it). */
+    until?: Promise<unknown>;
+  },
 ): Promise<LoadResult> {
   const agent = options.agent ?? createAgent(options.concurrency);
   const url = new URL(target.url);
@@ -46,6 +53,11 @@ export async function runLoad(
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const deadline = started + options.durationMs;
+  let settled = false;
+  options.until?.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
 
   const send = () =>
     new Promise<number>((resolve, reject) => {
@@ -62,7 +74,7 @@ export async function runLoad(
     });
 
   const client = async (_: unknown, index: number) => {
-    while (performance.now() < deadline) {
+    while (!settled && performance.now() < deadline) {
       const sentAt = performance.now();
       try {
         const status = await send();

@@ -36,7 +36,13 @@ export async function postgresAvailable(url: string): Promise<boolean> {
   }
 }
 
-export async function copyToPostgres(file: string, baseUrl: string): Promise<PostgresCopy> {
+/**
+ * An empty schema of its own on the PostgreSQL at `baseUrl` (a gateway started on the returned
+ * URL migrates it), dropped with everything in it by `drop()`.
+ */
+export async function freshPostgresSchema(
+  baseUrl: string,
+): Promise<PostgresCopy & { readonly schema: string }> {
   const schema = `bench_${randomBytes(6).toString("hex")}`;
   const admin = new Client({ connectionString: baseUrl });
   await admin.connect();
@@ -50,6 +56,25 @@ export async function copyToPostgres(file: string, baseUrl: string): Promise<Pos
   }
   const url = new URL(baseUrl);
   url.searchParams.set("options", `-c search_path=${schema},public`);
+  return {
+    schema,
+    url: url.toString(),
+    async drop() {
+      const dropper = new Client({ connectionString: baseUrl });
+      await dropper.connect();
+      try {
+        await dropper.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      } finally {
+        await dropper.end();
+      }
+    },
+  };
+}
+
+export async function copyToPostgres(file: string, baseUrl: string): Promise<PostgresCopy> {
+  const fresh = await freshPostgresSchema(baseUrl);
+  const { schema } = fresh;
+  const url = new URL(fresh.url);
   // In a child: entity column types follow DATABASE_URL when the entities are imported.
   const migrator = await startChild("support/postgres-migrate.child.ts", {
     args: [url.toString()],
@@ -108,16 +133,5 @@ export async function copyToPostgres(file: string, baseUrl: string): Promise<Pos
     sqlite.close();
     await client.end();
   }
-  return {
-    url: url.toString(),
-    async drop() {
-      const dropper = new Client({ connectionString: baseUrl });
-      await dropper.connect();
-      try {
-        await dropper.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      } finally {
-        await dropper.end();
-      }
-    },
-  };
+  return { url: fresh.url, drop: fresh.drop };
 }

@@ -48,6 +48,21 @@ runChild(async () => {
         }
         return updated;
       },
+      /**
+       * The instance's clock this many ms ahead of ours from now on: what a run just read as
+       * "now" is then settled, as it is a minute later on a real instance.
+       */
+      clockAhead: (input) => {
+        const aheadMs = input as number;
+        simulator.setClock(() => new Date(Date.now() + aheadMs));
+        return null;
+      },
+      /** Table API requests served per table since the last call (then reset). */
+      tableRequests: () => {
+        const counts = simulator.tableRequestCounts();
+        simulator.resetTableRequestCounts();
+        return counts;
+      },
     },
     () => simulator.stop(),
   );

@@ -37,4 +37,5 @@ export interface SyncResult {
 export interface SyncChildReady {
   /** Peak RSS once the gateway is up and the integration validated, before any sync. */
   readonly startupPeakRssMiB: number;
+  readonly graphqlUrl: string;
 }

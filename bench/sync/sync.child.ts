@@ -19,9 +19,10 @@ import {
 } from "./sync-bench.types";
 
 /**
- * The product syncing: the real gateway on a fresh SQLite file, one ON_PREM Basic integration
- * created and validated through GraphQL, runs started with the `syncIntegration` mutation.
- * argv: <simulator url> <sqlite file>
+ * The product syncing: the real gateway on a fresh SQLite file or PostgreSQL schema (it runs
+ * the migrations), one ON_PREM Basic integration created and validated through GraphQL, runs
+ * started with the `syncIntegration` mutation. Its GraphQL URL is in `ready` for readers.
+ * argv: <simulator url> <sqlite file or postgres:// URL>
  */
 runChild(async () => {
   const [simulatorUrl, file] = process.argv.slice(2);
@@ -34,7 +35,12 @@ runChild(async () => {
     SYNC_PAGE_SIZE: String(PAGE_SIZE),
   });
   const gateway = await startGateway({
-    config: { ...base, database: { kind: "sqlite", path: file } },
+    config: {
+      ...base,
+      database: /^postgres(ql)?:\/\//.test(file)
+        ? { kind: "postgres", url: file }
+        : { kind: "sqlite", path: file },
+    },
     logger: createLogger("warn"),
     adminToken: BENCH_ADMIN_TOKEN,
     secretBox: new SecretBox(randomBytes(32)),
@@ -94,7 +100,10 @@ runChild(async () => {
     throw new Error(`validation failed: ${JSON.stringify(validateConnection.checks)}`);
   }
 
-  const ready: SyncChildReady = { startupPeakRssMiB: peakRssMiB() };
+  const ready: SyncChildReady = {
+    startupPeakRssMiB: peakRssMiB(),
+    graphqlUrl: gateway.graphqlUrl.replace("localhost", "127.0.0.1"),
+  };
   serveParent(
     ready,
     {
