@@ -74,6 +74,8 @@ export class SyncScheduler {
   private wake(): void {
     this.timer = null;
     this.ticking = this.tick()
+      // A tick that threw still schedules the next one: the scheduler must not stop by itself.
+      .catch(() => Number.POSITIVE_INFINITY)
       .then((nextDueAt) => {
         if (!this.started) {
           return;
