@@ -124,6 +124,22 @@ describe("simulator /__sim HTTP controls", () => {
     ]);
   });
 
+  it("counts the Table API requests it serves per table, beyond the request log's limit, until reset", async () => {
+    expect((await control("DELETE", "table-requests")).status).toBe(204);
+    await h.get("/api/now/table/incident", { sysparm_limit: "1" }, basic("admin", "admin"));
+    await h.get("/api/now/v2/table/incident", {}, basic("admin", "admin"));
+    await h.get("/api/now/table/sys_user", {}, basic("admin", "admin"));
+    await h.get("/api/now/table/no_such_table", {}, basic("admin", "admin"));
+    await control("GET", "requests");
+    expect(result<Record<string, number>>(await control("GET", "table-requests"))).toEqual({
+      incident: 2,
+      no_such_table: 1,
+      sys_user: 1,
+    });
+    h.sim.resetTableRequestCounts();
+    expect(h.sim.tableRequestCounts()).toEqual({});
+  });
+
   it("generates a dataset", async () => {
     const reply = await control("POST", "generate", {
       seed: 5,
