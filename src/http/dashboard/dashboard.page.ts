@@ -53,7 +53,7 @@ export const DASHBOARD_PAGE = `<!doctype html>
 </header>
 <main>
   <section class="tiles">
-    <div class="tile"><h2>Deployments per week</h2><div class="value" data-tile="deploymentsPerWeek">–</div><div class="detail" data-detail="deployments"></div></div>
+    <div class="tile"><h2>Deployments per week</h2><div class="value" data-tile="deploymentsPerWeek">–</div><div class="detail" data-detail="deploymentsPerWeek"></div></div>
     <div class="tile"><h2>Change failure rate</h2><div class="value" data-tile="changeFailureRate">–</div><div class="detail" data-detail="changeFailureRate"></div></div>
     <div class="tile"><h2>Rework rate</h2><div class="value" data-tile="reworkRate">–</div><div class="detail" data-detail="reworkRate"></div></div>
     <div class="tile"><h2>Time to restore (median, Kaplan–Meier)</h2><div class="value" data-tile="timeToRestore">–</div><div class="detail" data-detail="timeToRestore"></div></div>

@@ -59,7 +59,12 @@ export const DASHBOARD_SCRIPT = String.raw`"use strict";
     var element = document.querySelector("[data-detail=" + name + "]");
     if (element) { element.textContent = detail; }
   }
-  function shortDate(iso) { return iso.slice(5, 10); }
+  // A bucket's start as its month and day in the chosen zone (a Paris Monday is Sunday in UTC).
+  function shortDate(iso, timeZone) {
+    var parts = new Intl.DateTimeFormat("en-US", { timeZone: timeZone, month: "2-digit", day: "2-digit" }).formatToParts(new Date(iso));
+    var part = function (type) { return parts.filter(function (p) { return p.type === type; })[0].value; };
+    return part("month") + "-" + part("day");
+  }
 
   function svgElement(name, attributes, text) {
     var element = document.createElementNS(SVG, name);
@@ -87,13 +92,21 @@ export const DASHBOARD_SCRIPT = String.raw`"use strict";
         svg.appendChild(svgElement("text", { x: left + step * index + step / 2, y: height - 10, "text-anchor": "middle", "font-size": 10, fill: "#5a6478" }, label));
       }
     });
+    // One group per bucket, its value in a hover title: a reader can check any bar or point.
+    var groups = labels.map(function (_label, index) {
+      var group = svgElement("g", { "class": "bucket", "data-bucket-start": options.starts[index] });
+      group.appendChild(svgElement("title", {}, labels[index] + ": " + options.tooltip(index)));
+      group.appendChild(svgElement("rect", { x: left + step * index, width: step, y: top, height: plotHeight, fill: "transparent" }));
+      svg.appendChild(group);
+      return group;
+    });
     if (options.stacks) {
       labels.forEach(function (_label, index) {
         var base = 0;
         options.stacks.forEach(function (stack) {
           var amount = stack.values[index] || 0;
           if (amount > 0) {
-            svg.appendChild(svgElement("rect", { x: left + step * index + step * 0.15, width: step * 0.7, y: y(base + amount), height: y(base) - y(base + amount), fill: stack.color }, undefined));
+            groups[index].appendChild(svgElement("rect", { x: left + step * index + step * 0.15, width: step * 0.7, y: y(base + amount), height: y(base) - y(base + amount), fill: stack.color }, undefined));
           }
           base += amount;
         });
@@ -113,7 +126,7 @@ export const DASHBOARD_SCRIPT = String.raw`"use strict";
         if (value === null) { return; }
         var x = left + step * index + step / 2;
         path += (path === "" ? "M" : " L") + x + " " + y(value);
-        svg.appendChild(svgElement("circle", { cx: x, cy: y(value), r: 3, fill: "#2f6fdd" }));
+        groups[index].appendChild(svgElement("circle", { cx: x, cy: y(value), r: 3, fill: "#2f6fdd" }));
       });
       if (path) { svg.appendChild(svgElement("path", { d: path, fill: "none", stroke: "#2f6fdd", "stroke-width": 2 })); }
     }
@@ -122,7 +135,10 @@ export const DASHBOARD_SCRIPT = String.raw`"use strict";
 
   function dayStart(value) { return new Date(value + "T00:00:00Z").toISOString(); }
 
+  // Every change of a control starts a load; only the latest one may draw.
+  var latestLoad = 0;
   function load() {
+    var loadNumber = ++latestLoad;
     var status = $("status");
     status.className = "";
     status.textContent = "Loading…";
@@ -135,17 +151,19 @@ export const DASHBOARD_SCRIPT = String.raw`"use strict";
       graphql(DORA, { integrationId: integrationId, from: from, to: to, bucket: bucket, timeZone: timeZone }),
       graphql(COUNTS, { integrationId: integrationId, filter: { openedAt: { from: from, to: to } }, bucket: { field: "OPENED_AT", interval: bucket, timeZone: timeZone } })
     ]).then(function (results) {
+      if (loadNumber !== latestLoad) { return; }
       var dora = results[0].dora;
-      render(dora, results[1].incidentCounts);
+      render(dora, results[1].incidentCounts, timeZone);
       status.textContent = "Updated " + new Date().toLocaleTimeString();
     }).catch(function (error) {
+      if (loadNumber !== latestLoad) { return; }
       status.className = "error";
       status.textContent = error.message;
       if (error.code === "UNAUTHENTICATED") { sessionStorage.removeItem(TOKEN_KEY); start(); }
     });
   }
 
-  function render(dora, counts) {
+  function render(dora, counts, timeZone) {
     $("as-of").textContent = dora.asOf;
     setTile("deploymentsPerWeek", dora.deploymentsPerWeek.toFixed(2), dora.deployments + " deployments in the window");
     setTile("changeFailureRate", percent(dora.changeFailureRate.value), rateDetail(dora.changeFailureRate));
@@ -153,18 +171,28 @@ export const DASHBOARD_SCRIPT = String.raw`"use strict";
     setTile("timeToRestore", duration(dora.timeToRestore.survivalMedianSeconds), durationDetail(dora.timeToRestore));
     setTile("failedDeploymentRecoveryTime", duration(dora.failedDeploymentRecoveryTime.survivalMedianSeconds), durationDetail(dora.failedDeploymentRecoveryTime));
 
-    var labels = dora.series.map(function (point) { return shortDate(point.bucketStart); });
+    var labels = dora.series.map(function (point) { return shortDate(point.bucketStart, timeZone); });
+    var starts = dora.series.map(function (point) { return point.bucketStart; });
     var deployments = dora.series.map(function (point) { return point.deployments; });
-    chart($("chart-deployments"), labels, { stacks: [{ values: deployments, color: "#2f6fdd" }], max: Math.max.apply(null, deployments.concat([1])), format: function (v) { return v.toFixed(0); } });
+    chart($("chart-deployments"), labels, {
+      starts: starts, stacks: [{ values: deployments, color: "#2f6fdd" }],
+      tooltip: function (i) { return deployments[i] + " deployments"; },
+      max: Math.max.apply(null, deployments.concat([1])), format: function (v) { return v.toFixed(0); }
+    });
     chart($("chart-cfr"), labels, {
+      starts: starts,
       line: dora.series.map(function (point) { return point.changeFailureRate.value; }),
       band: dora.series.map(function (point) { return point.changeFailureRate.low95 === null ? null : [point.changeFailureRate.low95, point.changeFailureRate.high95]; }),
+      tooltip: function (i) { var rate = dora.series[i].changeFailureRate; return percent(rate.value) + " (" + rateDetail(rate) + ")"; },
       max: 1, format: function (v) { return (v * 100).toFixed(0) + "%"; }
     });
     var ttr = dora.series.map(function (point) { var s = point.timeToRestore.survivalMedianSeconds; return s === null ? null : s / 3600; });
-    chart($("chart-ttr"), labels, { line: ttr, max: Math.max.apply(null, ttr.filter(function (v) { return v !== null; }).concat([1])), format: function (v) { return v.toFixed(0); } });
+    chart($("chart-ttr"), labels, {
+      starts: starts, line: ttr,
+      tooltip: function (i) { return duration(dora.series[i].timeToRestore.survivalMedianSeconds) + " (" + durationDetail(dora.series[i].timeToRestore) + ")"; },
+      max: Math.max.apply(null, ttr.filter(function (v) { return v !== null; }).concat([1])), format: function (v) { return v.toFixed(0); }
+    });
 
-    var starts = dora.series.map(function (point) { return point.bucketStart; });
     var index = {};
     starts.forEach(function (start, i) { index[start] = i; });
     var priorities = {};
@@ -183,7 +211,11 @@ export const DASHBOARD_SCRIPT = String.raw`"use strict";
     var keys = Object.keys(priorities).sort();
     var stacks = keys.map(function (key, i) { return { values: priorities[key].values, color: COLORS[Math.min(i, COLORS.length - 1)], label: priorities[key].label }; });
     var totals = starts.map(function (_s, i) { return stacks.reduce(function (sum, stack) { return sum + stack.values[i]; }, 0); });
-    chart($("chart-priority"), labels, { stacks: stacks, max: Math.max.apply(null, totals.concat([1])), format: function (v) { return v.toFixed(0); } });
+    chart($("chart-priority"), labels, {
+      starts: starts, stacks: stacks,
+      tooltip: function (i) { return totals[i] + " incidents" + stacks.map(function (stack) { return stack.values[i] ? " · " + stack.label + " " + stack.values[i] : ""; }).join(""); },
+      max: Math.max.apply(null, totals.concat([1])), format: function (v) { return v.toFixed(0); }
+    });
     $("legend-priority").replaceChildren.apply($("legend-priority"), stacks.map(function (stack) {
       var span = document.createElement("span");
       span.style.setProperty("--swatch", stack.color);
