@@ -140,6 +140,9 @@ export const CHANGE_REQUEST_TABLE = {
     ["number", "id"],
     ["assignmentGroupSysId"],
     ["assignedToSysId"],
+    // dora's deployments (closed, by closed_at else work_end else end_date) and recovery join,
+    // read from the index alone.
+    ["stateValue", "closedAt", "workEndAt", "plannedEndAt", "integrationId", "sysId", "closeCode"],
   ],
   list: {
     name: "changeRequests",

@@ -169,8 +169,14 @@ export const INCIDENT_TABLE = {
     ["assignmentGroupSysId"],
     ["assignedToSysId"],
     ["callerSysId"],
+    // Also dora's failed-deployment and rework EXISTS, and its recovery join.
     ["causedBySysId"],
     ["rfcSysId"],
+    // dora's time to restore: the window's incidents read from the index alone (opened_at
+    // first: the report covers one integration or all of them).
+    ["openedAt", "resolvedAt", "closedAt", "stateValue", "integrationId"],
+    // incidentCounts by assignment group × bucket of opened_at, read from the index alone.
+    ["integrationId", "assignmentGroupSysId", "openedAt"],
   ],
   list: {
     name: "incidents",

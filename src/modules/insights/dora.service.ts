@@ -1,8 +1,7 @@
 import type { DataSource } from "typeorm";
 
 import { GatewayError } from "../../common/gateway.error";
-import { recordEntityOf } from "../../database/entities";
-import type { TableDescriptor } from "../../table-model/table.descriptor";
+import type { RawRow } from "../../database/read/sql-executor";
 import {
   CHANGE_REQUEST_STATE_VALUES,
   CHANGE_REQUEST_TABLE,
@@ -19,6 +18,7 @@ import {
   insightDialectOf,
   SqlParameters,
 } from "./insight-sql.dialect";
+import { type Columns, columnsOf, InsightStatements } from "./insight-sql.statements";
 import { bucketsBetween, checkTimeZone, offsetSpans } from "./time-bucket.calendar";
 
 const WEEK_SECONDS = 604_800;
@@ -28,37 +28,22 @@ const UNSUCCESSFUL = "unsuccessful";
 
 type Raw = Record<string, unknown>;
 
-interface Columns {
-  (property: string): string;
-  readonly table: string;
-}
-
-/** Quoted table and column names of a described table, as the naming strategy made them. */
-function columnsOf(dataSource: DataSource, table: TableDescriptor, alias: string): Columns {
-  const metadata = dataSource.getMetadata(recordEntityOf(table));
-  const column = (property: string): string => {
-    const found = metadata.findColumnWithPropertyName(property);
-    if (found === undefined) {
-      throw new RangeError(`${table.name} has no column ${property}`);
-    }
-    return `${alias}."${found.databaseName}"`;
-  };
-  return Object.assign(column, { table: `"${metadata.tableName}" ${alias}` });
-}
-
 /**
- * DORA metrics in four constant statements: asOf, deployments (with failure and rework flags)
- * per bucket, restore times per bucket and duration, recovery times per duration. Only the
- * rates, percentiles and survival quantiles are computed here, over those reduced rows.
+ * DORA metrics in four constant statements: asOf, deployments (with failure and rework flags
+ * and recovery times) per bucket, resolved restore times per bucket and duration, the
+ * unresolved per bucket. Only the rates, percentiles and survival quantiles are computed
+ * here, over those reduced rows.
  */
 export class DoraService {
   private readonly dialect: InsightDialect;
+  private readonly statements: InsightStatements;
   private readonly change: Columns;
   private readonly incident: Columns;
   private readonly causing: Columns;
 
   constructor(private readonly dataSource: DataSource) {
     this.dialect = insightDialectOf(dataSource);
+    this.statements = new InsightStatements(dataSource);
     this.change = columnsOf(dataSource, CHANGE_REQUEST_TABLE, "c");
     this.incident = columnsOf(dataSource, INCIDENT_TABLE, "i");
     this.causing = columnsOf(dataSource, INCIDENT_TABLE, "x");
@@ -85,7 +70,15 @@ export class DoraService {
     const bucketOf = (column: string, params: SqlParameters): string =>
       interval === null
         ? "NULL"
-        : this.dialect.bucketDate(column, interval, timeZone, spans, params);
+        : this.dialect.bucketKey(column, interval, timeZone, spans, params);
+    const dateOf = (key: unknown): string | null =>
+      interval === null ? null : this.dialect.keyDate(key, interval);
+    const observationOf = (row: RawRow, censored: boolean): BucketObservation => ({
+      bucket: dateOf(row[0]),
+      seconds: Math.max(0, databaseNumber(row[1])),
+      censored,
+      count: databaseNumber(row[2]),
+    });
     const integrationId = args.integrationId ?? null;
     const asOf = await this.asOf(integrationId);
 
@@ -100,70 +93,113 @@ export class DoraService {
         `${deployedAt} < ${this.dialect.timestamp(to, params)}`,
         ...(integrationId === null ? [] : [`${c("integrationId")} = ${params.add(integrationId)}`]),
       ].join(" AND ");
-    const linked = (property: string) =>
-      `EXISTS (SELECT 1 FROM ${x.table} WHERE ${this.dialect.unindexed(x("integrationId"))} = ${c("integrationId")} AND ${x(property)} = ${c("sysId")})`;
+    // Through the caused_by and rfc indexes: one seek, and a row read to match the integration.
+    const causing = `${x("causedBySysId")} = ${c("sysId")} AND ${this.dialect.unindexed(x("integrationId"))} = ${c("integrationId")}`;
+    const reworked = `EXISTS (SELECT 1 FROM ${x.table} WHERE ${x("rfcSysId")} = ${c("sysId")} AND ${this.dialect.unindexed(x("integrationId"))} = ${c("integrationId")})`;
 
+    // One row per bucket, failure, rework and recovery time, the recovery time read in the same
+    // pass as the failure (the incidents a deployment caused): NULL when it caused none, else
+    // seconds × 2 + 1 while any of them is unresolved (censored at asOf), seconds × 2 after.
     const deployments = new SqlParameters();
-    const deploymentRows = await this.run(
-      `SELECT ${bucketOf(deployedAt, deployments)} AS b, COUNT(*) AS n,
-        SUM(CASE WHEN ${c("closeCode")} = ${deployments.add(UNSUCCESSFUL)} OR ${linked("causedBySysId")} THEN 1 ELSE 0 END) AS failed,
-        SUM(CASE WHEN ${linked("rfcSysId")} THEN 1 ELSE 0 END) AS rework
-       FROM ${c.table} WHERE ${deploymentsWhere(deployments)}${interval === null ? "" : " GROUP BY b"}`,
+    const xRestoredAt = `COALESCE(${x("resolvedAt")}, ${x("closedAt")})`;
+    const xOpen = `SUM(CASE WHEN ${xRestoredAt} IS NULL THEN 1 ELSE 0 END)`;
+    const recoveredAt = `CASE WHEN ${xOpen} > 0 THEN ${this.dialect.timestamp(asOf, deployments)} ELSE MAX(${xRestoredAt}) END`;
+    const recoveryKey = `(SELECT CASE WHEN COUNT(*) = 0 THEN NULL
+        ELSE ${this.dialect.secondsBetween(recoveredAt, deployedAt)} * 2 + CASE WHEN ${xOpen} > 0 THEN 1 ELSE 0 END END
+       FROM ${x.table} WHERE ${causing})`;
+    const deploymentRows = await this.statements.all(
+      `SELECT d.b AS b, COUNT(*) AS n,
+        CASE WHEN d.unsuccessful = 1 OR d.recovery IS NOT NULL THEN 1 ELSE 0 END AS failed,
+        d.rework AS rework, d.recovery AS recovery
+       FROM (
+         SELECT ${bucketOf(deployedAt, deployments)} AS b,
+           CASE WHEN ${c("closeCode")} = ${deployments.add(UNSUCCESSFUL)} THEN 1 ELSE 0 END AS unsuccessful,
+           CASE WHEN ${reworked} THEN 1 ELSE 0 END AS rework,
+           ${recoveryKey} AS recovery
+         FROM ${c.table} WHERE ${deploymentsWhere(deployments)}
+       ) d
+       GROUP BY d.b, CASE WHEN d.unsuccessful = 1 OR d.recovery IS NOT NULL THEN 1 ELSE 0 END, d.rework, d.recovery`,
       deployments,
     );
 
-    const restore = new SqlParameters();
     const restoredAt = `COALESCE(${i("resolvedAt")}, ${i("closedAt")})`;
-    const asOfRestore = this.dialect.timestamp(asOf, restore);
-    const restoreRows = await this.run(
-      `SELECT ${bucketOf(i("openedAt"), restore)} AS b,
-        CASE WHEN ${restoredAt} IS NULL THEN 1 ELSE 0 END AS censored,
-        ${this.dialect.secondsBetween(`COALESCE(${restoredAt}, ${asOfRestore})`, i("openedAt"))} AS seconds,
+    const restoreWhere = (params: SqlParameters): string =>
+      [
+        `${i("openedAt")} >= ${this.dialect.timestamp(from, params)}`,
+        `${i("openedAt")} < ${this.dialect.timestamp(to, params)}`,
+        `(${i("stateValue")} IS NULL OR ${i("stateValue")} <> ${params.add(INCIDENT_STATE_VALUES.CANCELED)})`,
+        ...(integrationId === null ? [] : [`${i("integrationId")} = ${params.add(integrationId)}`]),
+      ].join(" AND ");
+    const resolved = new SqlParameters();
+    const resolvedRows = await this.statements.all(
+      `SELECT ${bucketOf(i("openedAt"), resolved)} AS b,
+        ${this.dialect.secondsBetween(restoredAt, i("openedAt"))} AS seconds, COUNT(*) AS n
+       FROM ${i.table}
+       WHERE ${restoreWhere(resolved)} AND ${restoredAt} IS NOT NULL
+       GROUP BY b, seconds`,
+      resolved,
+    );
+    const events = resolvedRows.map((row) => observationOf(row, false));
+    // Kaplan–Meier looks only at the event times: an incident open for longer than the longest
+    // restore is at risk at every one of them, whenever it was opened. Those come back as one
+    // count per bucket (longest + 1 s stands for their time), the others with their own time.
+    const beyond = events.reduce((longest, event) => Math.max(longest, event.seconds), -1) + 1;
+    const unresolved = new SqlParameters();
+    const openedLongAgo = this.dialect.timestamp(
+      new Date(asOf.getTime() - beyond * 1000),
+      unresolved,
+    );
+    const openFor = this.dialect.secondsBetween(
+      this.dialect.timestamp(asOf, unresolved),
+      i("openedAt"),
+    );
+    const unresolvedRows = await this.statements.all(
+      `SELECT ${bucketOf(i("openedAt"), unresolved)} AS b,
+        CASE WHEN ${i("openedAt")} < ${openedLongAgo} THEN NULL ELSE ${openFor} END AS seconds,
         COUNT(*) AS n
        FROM ${i.table}
-       WHERE ${i("openedAt")} >= ${this.dialect.timestamp(from, restore)}
-         AND ${i("openedAt")} < ${this.dialect.timestamp(to, restore)}
-         AND (${i("stateValue")} IS NULL OR ${i("stateValue")} <> ${restore.add(INCIDENT_STATE_VALUES.CANCELED)})
-         ${integrationId === null ? "" : `AND ${i("integrationId")} = ${restore.add(integrationId)}`}
-       GROUP BY b, censored, seconds`,
-      restore,
+       WHERE ${restoreWhere(unresolved)} AND ${this.dialect.unindexed(i("resolvedAt"))} IS NULL AND ${this.dialect.unindexed(i("closedAt"))} IS NULL
+       GROUP BY b, seconds`,
+      unresolved,
     );
+    const censored = unresolvedRows.map((row) => ({
+      ...observationOf(row, true),
+      seconds: row[1] === null ? beyond : Math.max(0, databaseNumber(row[1])),
+    }));
 
-    const recovery = new SqlParameters();
-    const unresolved = `SUM(CASE WHEN ${restoredAt} IS NULL THEN 1 ELSE 0 END)`;
-    const recoveryRows = await this.run(
-      `SELECT f.censored AS censored, f.seconds AS seconds, COUNT(*) AS n FROM (
-         SELECT CASE WHEN ${unresolved} > 0 THEN 1 ELSE 0 END AS censored,
-           ${this.dialect.secondsBetween(
-             `CASE WHEN ${unresolved} > 0 THEN ${this.dialect.timestamp(asOf, recovery)} ELSE MAX(${restoredAt}) END`,
-             `MIN(${deployedAt})`,
-           )} AS seconds
-         FROM ${c.table} JOIN ${i.table}
-           ON ${this.dialect.unindexed(i("integrationId"))} = ${c("integrationId")} AND ${i("causedBySysId")} = ${c("sysId")}
-         WHERE ${deploymentsWhere(recovery)}
-         GROUP BY ${c("id")}
-       ) f GROUP BY f.censored, f.seconds`,
-      recovery,
-    );
-
-    const observationOf = (row: Raw): DurationObservation => ({
-      seconds: Math.max(0, databaseNumber(row.seconds)),
-      censored: databaseNumber(row.censored) === 1,
-      count: databaseNumber(row.n),
+    const restores = [...events, ...censored];
+    const restoresByBucket = groupedBy(restores, (row) => row.bucket);
+    // failed and rework are flags of each row, n its deployments.
+    const deploymentCounts = deploymentRows.map((row): DeploymentCount => {
+      const n = databaseNumber(row[1]);
+      return {
+        bucket: dateOf(row[0]),
+        n,
+        failed: databaseNumber(row[2]) === 1 ? n : 0,
+        rework: databaseNumber(row[3]) === 1 ? n : 0,
+      };
     });
-    const total = (rows: readonly Raw[], key: string) =>
-      rows.reduce((sum, row) => sum + databaseNumber(row[key]), 0);
-    const deployed = total(deploymentRows, "n");
+    const recoveries = deploymentRows.flatMap((row): DurationObservation[] => {
+      if (row[4] === null) {
+        return [];
+      }
+      const key = databaseNumber(row[4]);
+      const censoredAtAsOf = ((key % 2) + 2) % 2 === 1;
+      const seconds = (key - (censoredAtAsOf ? 1 : 0)) / 2;
+      return [
+        { seconds: Math.max(0, seconds), censored: censoredAtAsOf, count: databaseNumber(row[1]) },
+      ];
+    });
+    const deploymentsByBucket = groupedBy(deploymentCounts, (row) => row.bucket);
+    const deployed = sumOf(deploymentCounts, "n");
     const series = buckets.map((bucket): DoraPoint => {
-      const inBucket = deploymentRows.filter((row) => row.b === bucket.localDate);
-      const count = total(inBucket, "n");
+      const inBucket = deploymentsByBucket.get(bucket.localDate) ?? [];
+      const count = sumOf(inBucket, "n");
       return {
         bucketStart: bucket.start,
         deployments: count,
-        changeFailureRate: wilsonRate(total(inBucket, "failed"), count),
-        timeToRestore: summarizeDurations(
-          restoreRows.filter((row) => row.b === bucket.localDate).map(observationOf),
-        ),
+        changeFailureRate: wilsonRate(sumOf(inBucket, "failed"), count),
+        timeToRestore: summarizeDurations(restoresByBucket.get(bucket.localDate) ?? []),
       };
     });
     return {
@@ -172,10 +208,10 @@ export class DoraService {
       asOf,
       deployments: deployed,
       deploymentsPerWeek: deployed / ((to.getTime() - from.getTime()) / 1000 / WEEK_SECONDS),
-      changeFailureRate: wilsonRate(total(deploymentRows, "failed"), deployed),
-      reworkRate: wilsonRate(total(deploymentRows, "rework"), deployed),
-      timeToRestore: summarizeDurations(restoreRows.map(observationOf)),
-      failedDeploymentRecoveryTime: summarizeDurations(recoveryRows.map(observationOf)),
+      changeFailureRate: wilsonRate(sumOf(deploymentCounts, "failed"), deployed),
+      reworkRate: wilsonRate(sumOf(deploymentCounts, "rework"), deployed),
+      timeToRestore: summarizeDurations(restores),
+      failedDeploymentRecoveryTime: summarizeDurations(recoveries),
       series,
     };
   }
@@ -192,12 +228,33 @@ export class DoraService {
     const row = await query.getRawOne<Raw>();
     return databaseTime(row?.asOf) ?? new Date();
   }
+}
 
-  private async run(sql: string, params: SqlParameters): Promise<Raw[]> {
-    const [statement, bound] = this.dataSource.driver.escapeQueryWithParameters(sql, params.values);
-    const rows: unknown = await this.dataSource.query(statement, bound);
-    return Array.isArray(rows)
-      ? rows.filter((row): row is Raw => typeof row === "object" && row !== null)
-      : [];
+interface BucketObservation extends DurationObservation {
+  readonly bucket: string | null;
+}
+
+interface DeploymentCount {
+  readonly bucket: string | null;
+  readonly n: number;
+  readonly failed: number;
+  readonly rework: number;
+}
+
+const sumOf = (rows: readonly DeploymentCount[], key: "n" | "failed" | "rework"): number =>
+  rows.reduce((total, row) => total + row[key], 0);
+
+/** Rows by a key, in first-seen order. */
+function groupedBy<T, K>(rows: readonly T[], keyOf: (row: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group === undefined) {
+      groups.set(key, [row]);
+    } else {
+      group.push(row);
+    }
   }
+  return groups;
 }

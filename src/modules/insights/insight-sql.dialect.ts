@@ -18,21 +18,24 @@ export class SqlParameters {
 }
 
 /**
- * The SQL that differs between SQLite and PostgreSQL in the insights: a local bucket date
- * (YYYY-MM-DD in an IANA zone) and a whole number of seconds between two date-times.
+ * The SQL that differs between SQLite and PostgreSQL in the insights: a bucket key (grouped
+ * on; keyDate turns it into the bucket's local start date, YYYY-MM-DD in an IANA zone) and a
+ * whole number of seconds between two date-times.
  */
 export interface InsightDialect {
   readonly kind: "sqlite" | "postgres";
-  /** Whether bucketDate needs the zone's offsets over the data (SQLite has no zone database). */
+  /** Whether bucketKey needs the zone's offsets over the data (SQLite has no zone database). */
   readonly needsOffsetSpans: boolean;
-  /** The local date (YYYY-MM-DD) at which `column`'s bucket starts in `timeZone`. */
-  bucketDate(
+  /** The key of `column`'s bucket in `timeZone`; NULL when the column is. */
+  bucketKey(
     column: string,
     interval: TimeIntervalName,
     timeZone: string,
     spans: readonly OffsetSpan[],
     params: SqlParameters,
   ): string;
+  /** The local date (YYYY-MM-DD) at which the bucket of a key as the driver returns it starts. */
+  keyDate(key: unknown, interval: TimeIntervalName): string | null;
   /** Whole seconds from `start` to `end`. */
   secondsBetween(end: string, start: string): string;
   /** A bound date-time parameter, typed where the database needs it. */
@@ -45,13 +48,12 @@ export interface InsightDialect {
   unindexed(column: string): string;
 }
 
-const modifier = (offsetSeconds: number): string =>
-  `${offsetSeconds >= 0 ? "+" : ""}${offsetSeconds} seconds`;
-
-/** A balanced CASE over the spans: about log2(spans) comparisons per row. */
+/** A balanced CASE over the spans: about log2(spans) comparisons per row, integer seconds. */
 function offsetCase(column: string, spans: readonly OffsetSpan[], params: SqlParameters): string {
   if (spans.length === 1) {
-    return params.add(modifier(spans[0].offsetSeconds));
+    // A literal, not a parameter: better-sqlite3 binds numbers as REAL, and the key's integer
+    // division must stay integral.
+    return String(Math.trunc(spans[0].offsetSeconds));
   }
   const middle = Math.floor(spans.length / 2);
   const left = offsetCase(column, spans.slice(0, middle), params);
@@ -60,23 +62,48 @@ function offsetCase(column: string, spans: readonly OffsetSpan[], params: SqlPar
   return `(CASE WHEN ${column} < ${boundary} THEN ${left} ELSE ${right} END)`;
 }
 
+const DAY_SECONDS = 86_400;
+const WEEK_SECONDS = 7 * DAY_SECONDS;
+/** Added before dividing, so integer division (which truncates) floors dates before 1970 too. */
+const SHIFT_WEEKS = 100_000;
+/** 1970-01-05, the first Monday of the Unix epoch, in days: weeks are counted from it. */
+const FIRST_MONDAY_DAYS = 4;
+
 const SQLITE: InsightDialect = {
   kind: "sqlite",
   needsOffsetSpans: true,
-  bucketDate(column, interval, _timeZone, spans, params) {
-    // Stored as UTC text: shifted by the zone's offset at that instant, then truncated.
-    const shift = spans.length === 0 ? "'+0 seconds'" : offsetCase(column, spans, params);
+  bucketKey(column, interval, _timeZone, spans, params) {
+    // Stored as UTC text: parsed once (unixepoch), shifted by the zone's offset at that instant,
+    // then integer arithmetic for days and weeks; months keep strftime.
+    const shift = spans.length === 0 ? "0" : offsetCase(column, spans, params);
+    const local = `(unixepoch(${column}) + ${shift})`;
+    const shifted = SHIFT_WEEKS * WEEK_SECONDS;
     switch (interval) {
       case "DAY":
-        return `date(${column}, ${shift})`;
+        return `((${local} + ${shifted}) / ${DAY_SECONDS})`;
       case "WEEK":
-        return `date(${column}, ${shift}, '-6 days', 'weekday 1')`;
+        return `((${local} + ${shifted - FIRST_MONDAY_DAYS * DAY_SECONDS}) / ${WEEK_SECONDS})`;
       case "MONTH":
-        return `strftime('%Y-%m-01', ${column}, ${shift})`;
+        return `strftime('%Y-%m-01', ${local}, 'unixepoch')`;
+    }
+  },
+  keyDate(key, interval) {
+    if (key === null || key === undefined) {
+      return null;
+    }
+    const dateOfDay = (day: number) =>
+      new Date(day * DAY_SECONDS * 1000).toISOString().slice(0, 10);
+    switch (interval) {
+      case "DAY":
+        return dateOfDay(Number(key) - SHIFT_WEEKS * 7);
+      case "WEEK":
+        return dateOfDay((Number(key) - SHIFT_WEEKS) * 7 + FIRST_MONDAY_DAYS);
+      case "MONTH":
+        return String(key);
     }
   },
   secondsBetween(end, start) {
-    return `CAST(ROUND((julianday(${end}) - julianday(${start})) * 86400) AS INTEGER)`;
+    return `CAST(ROUND(unixepoch(${end}, 'subsec') - unixepoch(${start}, 'subsec')) AS INTEGER)`;
   },
   timestamp(value, params) {
     return params.add(value);
@@ -89,10 +116,13 @@ const SQLITE: InsightDialect = {
 const POSTGRES: InsightDialect = {
   kind: "postgres",
   needsOffsetSpans: false,
-  bucketDate(column, interval, timeZone, _spans, params) {
+  bucketKey(column, interval, timeZone, _spans, params) {
     // date_trunc's weeks start on Monday (ISO), as ours do.
     const unit = interval === "DAY" ? "day" : interval === "WEEK" ? "week" : "month";
     return `to_char(date_trunc('${unit}', ${column} AT TIME ZONE ${params.add(timeZone)}), 'YYYY-MM-DD')`;
+  },
+  keyDate(key) {
+    return typeof key === "string" ? key : null;
   },
   secondsBetween(end, start) {
     return `CAST(ROUND(EXTRACT(EPOCH FROM (${end} - ${start}))) AS BIGINT)`;

@@ -1,7 +1,6 @@
 import type { DataSource } from "typeorm";
 
 import { GatewayError } from "../../common/gateway.error";
-import { recordEntityClassOf } from "../../database/entities";
 import type { TableDescriptor } from "../../table-model/table.descriptor";
 import { RecordService } from "../records/record.service";
 import type { CountsArgs } from "./insight.args";
@@ -14,12 +13,11 @@ import {
   insightDialectOf,
   SqlParameters,
 } from "./insight-sql.dialect";
+import { columnsOf, InsightStatements } from "./insight-sql.statements";
 import { checkTimeZone, localMidnight, type OffsetSpan, offsetSpans } from "./time-bucket.calendar";
 
 /** More groups than a chart can show: the caller should narrow the filter or the dimensions. */
 export const MAX_COUNT_GROUPS = 5000;
-
-type Raw = Record<string, unknown>;
 
 const keyText = (value: unknown): string | null => {
   if (value === null || value === undefined || value === "") {
@@ -32,19 +30,21 @@ const keyText = (value: unknown): string | null => {
 };
 
 /**
- * Counts of one table's records grouped by dimensions and a time bucket, in one GROUP BY (two
- * statements on SQLite with a bucket: the date range first, for the zone's offsets).
+ * Counts of one table's records grouped by dimensions and a time bucket, in one statement (two
+ * on SQLite with a bucket: the date range first, for the zone's offsets).
  */
 export class RecordCountsService {
   private readonly records: RecordService;
   private readonly dimensions: ReadonlyMap<string, Dimension>;
   private readonly bucketFields: ReadonlyMap<string, { property: string }>;
   private readonly dialect: InsightDialect;
+  private readonly statements: InsightStatements;
 
   constructor(
-    dataSource: DataSource,
+    private readonly dataSource: DataSource,
     private readonly table: TableDescriptor,
   ) {
+    this.statements = new InsightStatements(dataSource);
     this.records = new RecordService(dataSource, table);
     this.dimensions = new Map(dimensionsOf(table).map((dimension) => [dimension.name, dimension]));
     this.bucketFields = bucketFieldsOf(table);
@@ -69,74 +69,115 @@ export class RecordCountsService {
     const bucketProperty = bucket === null ? null : this.bucketField(bucket.field);
     const timeZone = bucket === null ? "UTC" : checkTimeZone(bucket.timeZone, "bucket.timeZone");
 
-    const query = this.records.filtered(args.integrationId, args.filter);
-    const alias = query.alias;
+    const interval = bucket?.interval ?? null;
+    const bucketColumn = (alias: string) => `${alias}.${bucketProperty ?? ""}`;
     let spans: OffsetSpan[] = [];
-    if (bucket !== null && bucketProperty !== null && this.dialect.needsOffsetSpans) {
-      const range = await this.records
-        .filtered(args.integrationId, args.filter)
-        .select(`MIN(${alias}.${bucketProperty})`, "low")
-        .addSelect(`MAX(${alias}.${bucketProperty})`, "high")
-        .getRawOne<Raw>();
-      const low = databaseTime(range?.low);
-      const high = databaseTime(range?.high);
-      spans = low && high ? offsetSpans(timeZone, low.getTime(), high.getTime()) : [];
+    if (interval !== null && bucketProperty !== null && this.dialect.needsOffsetSpans) {
+      spans = await this.offsetSpansOver(args, bucketProperty, timeZone);
     }
 
+    // Grouped on the stored values first (an index in (dimension, date) order serves it, and
+    // no join runs per row), then labelled and merged ('' and NULL are one key) in an outer
+    // query over the few groups.
+    const query = this.records.filtered(args.integrationId, args.filter);
+    const alias = query.alias;
     const params = new SqlParameters("agg");
-    query.select("COUNT(*)", "n");
+    query.select(`${alias}.integrationId`, "gi").addSelect("COUNT(*)", "n").groupBy("gi");
     dimensions.forEach((dimension, index) => {
-      const column = `${alias}.${dimension.column.property}`;
-      const value =
-        dimension.column.type === "text" ||
-        dimension.column.type === "reference" ||
-        dimension.column.type === "choice"
-          ? `NULLIF(${column}, '')`
-          : column;
-      query.addSelect(value, `d${index}`).addGroupBy(`d${index}`);
-      const label = dimension.label;
-      if (label.kind === "column") {
-        query.addSelect(`MAX(${alias}.${label.property})`, `l${index}`);
-      } else if (label.kind === "reference") {
-        const joined = `r${index}`;
-        query
-          .leftJoin(
-            recordEntityClassOf(label.table),
-            joined,
-            `${joined}.integrationId = ${alias}.integrationId AND ${joined}.sysId = ${column}`,
-          )
-          .addSelect(`MAX(${joined}.${label.property})`, `l${index}`);
+      query.addSelect(`${alias}.${dimension.column.property}`, `v${index}`).addGroupBy(`v${index}`);
+      if (dimension.label.kind === "column") {
+        query.addSelect(`MAX(${alias}.${dimension.label.property})`, `s${index}`);
       }
     });
-    if (bucket !== null && bucketProperty !== null) {
-      const expression = this.dialect.bucketDate(
-        `${alias}.${bucketProperty}`,
-        bucket.interval,
-        timeZone,
-        spans,
-        params,
-      );
-      query.addSelect(expression, "b").addGroupBy("b");
+    if (interval !== null) {
+      const key = this.dialect.bucketKey(bucketColumn(alias), interval, timeZone, spans, params);
+      query.addSelect(key, "b").addGroupBy("b");
     }
-    query.setParameters(params.values).limit(MAX_COUNT_GROUPS + 1);
-    const rows = await query.getRawMany<Raw>();
+    query.setParameters(params.values);
+    const [inner, bound] = query.getQueryAndParameters();
+
+    const selected: string[] = [];
+    const grouped: string[] = [];
+    const joins: string[] = [];
+    dimensions.forEach((dimension, index) => {
+      const raw = `g."v${index}"`;
+      const value = isText(dimension) ? `NULLIF(${raw}, '')` : raw;
+      selected.push(value);
+      grouped.push(value);
+      const label = dimension.label;
+      if (label.kind === "column") {
+        selected.push(`MAX(g."s${index}")`);
+      } else if (label.kind === "reference") {
+        const joined = columnsOf(this.dataSource, label.table, `r${index}`);
+        joins.push(
+          `LEFT JOIN ${joined.table} ON ${joined("integrationId")} = g."gi" AND ${joined("sysId")} = ${raw}`,
+        );
+        selected.push(`MAX(${joined(label.property)})`);
+      } else {
+        selected.push("NULL");
+      }
+    });
+    selected.push(interval === null ? "NULL" : `g."b"`, `SUM(g."n")`);
+    if (interval !== null) {
+      grouped.push(`g."b"`);
+    }
+    const rows = await this.statements.positional(
+      `SELECT ${selected.join(", ")} FROM (${inner}) g ${joins.join(" ")}` +
+        `${grouped.length === 0 ? "" : ` GROUP BY ${grouped.join(", ")}`} LIMIT ${MAX_COUNT_GROUPS + 1}`,
+      bound,
+    );
     if (rows.length > MAX_COUNT_GROUPS) {
       throw GatewayError.badInput(
         "groupBy",
         `more than ${MAX_COUNT_GROUPS} groups: narrow the filter, the dimensions or the bucket`,
       );
     }
+    // Each bucket's start once (the zone's offset takes an Intl call), not once per group.
+    const starts = new Map<string, Date>();
+    const startOf = (localDate: string): Date => {
+      let start = starts.get(localDate);
+      if (start === undefined) {
+        start = new Date(localMidnight(timeZone, localDate));
+        starts.set(localDate, start);
+      }
+      return start;
+    };
     const groups = rows.map((row): CountGroup => {
-      const localDate = typeof row.b === "string" ? row.b : null;
+      const localDate =
+        interval === null ? null : this.dialect.keyDate(row[row.length - 2], interval);
       return {
         keys: dimensions.map((dimension, index): GroupKey =>
-          this.keyOf(dimension, row[`d${index}`], row[`l${index}`]),
+          this.keyOf(dimension, row[2 * index], row[2 * index + 1]),
         ),
-        bucketStart: localDate === null ? null : new Date(localMidnight(timeZone, localDate)),
-        count: databaseNumber(row.n),
+        bucketStart: localDate === null ? null : startOf(localDate),
+        count: databaseNumber(row[row.length - 1]),
       };
     });
     return groups.sort(compareGroups);
+  }
+
+  /**
+   * The zone's offsets over the bucketed column's range. MIN and MAX in two subqueries: each
+   * alone is one index seek on SQLite, together they would scan.
+   */
+  private async offsetSpansOver(
+    args: CountsArgs,
+    property: string,
+    timeZone: string,
+  ): Promise<OffsetSpan[]> {
+    const bound = (fn: "MIN" | "MAX") => {
+      const query = this.records.filtered(args.integrationId, args.filter);
+      return query.select(`${fn}(${query.alias}.${property})`, "v").getQueryAndParameters();
+    };
+    const [lowSql, lowParams] = bound("MIN");
+    const [highSql, highParams] = bound("MAX");
+    const [range] = await this.statements.positional(`SELECT (${lowSql}), (${highSql})`, [
+      ...lowParams,
+      ...highParams,
+    ]);
+    const low = databaseTime(range?.[0]);
+    const high = databaseTime(range?.[1]);
+    return low && high ? offsetSpans(timeZone, low.getTime(), high.getTime()) : [];
   }
 
   private bucketField(field: string): string {
@@ -165,6 +206,12 @@ export class RecordCountsService {
             : null,
     };
   }
+}
+
+/** Text-like dimensions, whose empty value is the same key as no value. */
+function isText(dimension: Dimension): boolean {
+  const type = dimension.column.type;
+  return type === "text" || type === "reference" || type === "choice";
 }
 
 /** SQLite stores booleans as 1 and 0. */

@@ -62,4 +62,11 @@ export const POSTGRES_MIGRATIONS: MigrationClass[] = [
         require("./1796300000000-AddBinaryTextSortIndexes") as typeof import("./1796300000000-AddBinaryTextSortIndexes")
       ).AddBinaryTextSortIndexes1796300000000,
   ),
+  lazyMigration(
+    "AddInsightsIndexes1796300100000",
+    () =>
+      (
+        require("./1796300100000-AddInsightsIndexes") as typeof import("./1796300100000-AddInsightsIndexes")
+      ).AddInsightsIndexes1796300100000,
+  ),
 ];

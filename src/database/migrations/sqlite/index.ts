@@ -55,4 +55,11 @@ export const SQLITE_MIGRATIONS: MigrationClass[] = [
         require("./1796231120448-AddIncidentWrites") as typeof import("./1796231120448-AddIncidentWrites")
       ).AddIncidentWrites1796231120448,
   ),
+  lazyMigration(
+    "AddInsightsIndexes1796300100000",
+    () =>
+      (
+        require("./1796300100000-AddInsightsIndexes") as typeof import("./1796300100000-AddInsightsIndexes")
+      ).AddInsightsIndexes1796300100000,
+  ),
 ];
