@@ -71,8 +71,19 @@ export class DoraService {
       interval === null
         ? "NULL"
         : this.dialect.bucketKey(column, interval, timeZone, spans, params);
-    const dateOf = (key: unknown): string | null =>
-      interval === null ? null : this.dialect.keyDate(key, interval);
+    // A bucket's date once per key, not once per reduced row.
+    const dates = new Map<unknown, string | null>();
+    const dateOf = (key: unknown): string | null => {
+      if (interval === null) {
+        return null;
+      }
+      let date = dates.get(key);
+      if (date === undefined) {
+        date = this.dialect.keyDate(key, interval);
+        dates.set(key, date);
+      }
+      return date;
+    };
     const observationOf = (row: RawRow, censored: boolean): BucketObservation => ({
       bucket: dateOf(row[0]),
       seconds: Math.max(0, databaseNumber(row[1])),
