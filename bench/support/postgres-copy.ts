@@ -71,7 +71,11 @@ export async function freshPostgresSchema(
   };
 }
 
-export async function copyToPostgres(file: string, baseUrl: string): Promise<PostgresCopy> {
+export async function copyToPostgres(
+  file: string,
+  baseUrl: string,
+  tables: readonly string[] = COPIED_TABLES,
+): Promise<PostgresCopy> {
   const fresh = await freshPostgresSchema(baseUrl);
   const { schema } = fresh;
   const url = new URL(fresh.url);
@@ -86,7 +90,7 @@ export async function copyToPostgres(file: string, baseUrl: string): Promise<Pos
   const client = new Client({ connectionString: url.toString() });
   await client.connect();
   try {
-    for (const table of COPIED_TABLES) {
+    for (const table of tables) {
       // SQLite keeps JSON as text: PostgreSQL's json/jsonb columns take the parsed value.
       const jsonColumns = new Set(
         (
