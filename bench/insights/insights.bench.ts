@@ -96,7 +96,7 @@ export async function insightsBench(
       " on PostgreSQL",
     );
     const differing = (["counts", "dora"] as const).filter(
-      (name) => JSON.stringify(sqliteAnswers[name]) !== JSON.stringify(postgresAnswers[name]),
+      (name) => comparable(sqliteAnswers[name]) !== comparable(postgresAnswers[name]),
     );
     report.add({
       bench: "insights",
@@ -104,7 +104,7 @@ export async function insightsBench(
       measured: differing.length === 0 ? "identical" : `differ: ${differing.join(", ")}`,
       target: "identical",
       pass: differing.length === 0,
-      detail: "dora and incidentCounts as above, compared as JSON",
+      detail: "dora and incidentCounts as above, compared as JSON but for asOf",
     });
   } finally {
     await copy.drop();
@@ -150,4 +150,13 @@ async function measureInsights(
   } finally {
     await gateway.stop();
   }
+}
+
+/**
+ * An answer as JSON without asOf: the seed leaves lastSyncedAt empty, so asOf is the time of
+ * each request (open incidents are censored there; the seeded ones are open far longer than
+ * any restore, which makes the rest of the answer independent of it).
+ */
+function comparable(answer: unknown): string {
+  return JSON.stringify(answer, (key, value: unknown) => (key === "asOf" ? undefined : value));
 }
