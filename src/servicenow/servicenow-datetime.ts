@@ -1,3 +1,4 @@
+import { wallClockFormatterOf } from "../common/time-zone.formatter";
 import { InvalidTimeZoneError, ServiceNowError } from "./servicenow.errors";
 
 /**
@@ -10,7 +11,6 @@ const SECOND = 1000;
 const DAY = 86_400_000;
 const UTC_ZONES = new Set(["UTC", "Etc/UTC", "GMT", "Etc/GMT", "Etc/UCT", "UCT", "Zulu"]);
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
 const HOUR = 3_600_000;
 /**
  * Offsets are cached by UTC hour from 1900 to 9998, where every wall clock reads back as a
@@ -225,23 +225,9 @@ function intlWallClock(utcMs: number, timeZone: string): string {
 }
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (formatter === undefined) {
-    try {
-      formatter = new Intl.DateTimeFormat("en-US", {
-        timeZone,
-        hourCycle: "h23",
-        year: "numeric",
-        month: "2-digit",
-        day: "2-digit",
-        hour: "2-digit",
-        minute: "2-digit",
-        second: "2-digit",
-      });
-    } catch {
-      throw new InvalidTimeZoneError(timeZone);
-    }
-    formatters.set(timeZone, formatter);
+  const formatter = wallClockFormatterOf(timeZone);
+  if (formatter === null) {
+    throw new InvalidTimeZoneError(timeZone);
   }
   return formatter;
 }

@@ -1,3 +1,5 @@
+import { wallClockFormatterOf } from "../common/time-zone.formatter";
+
 /**
  * Date-time helpers. ServiceNow stores and returns date-times as "YYYY-MM-DD HH:MM:SS" in UTC, but
  * reads literals in queries, and writes display values, in the API user's time zone.
@@ -106,33 +108,10 @@ export function normaliseUtcInput(text: string): string | null {
   return wall === null ? null : formatGlideDateTime(wall);
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat | null>();
 const offsetCache = new Map<string, Map<number, number>>();
 
-function formatterFor(timeZone: string): Intl.DateTimeFormat | null {
-  let formatter = formatters.get(timeZone);
-  if (formatter === undefined) {
-    try {
-      formatter = new Intl.DateTimeFormat("en-US", {
-        timeZone,
-        hourCycle: "h23",
-        year: "numeric",
-        month: "2-digit",
-        day: "2-digit",
-        hour: "2-digit",
-        minute: "2-digit",
-        second: "2-digit",
-      });
-    } catch {
-      formatter = null;
-    }
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
 export function isValidTimeZone(timeZone: string): boolean {
-  return timeZone !== "" && formatterFor(timeZone) !== null;
+  return timeZone !== "" && wallClockFormatterOf(timeZone) !== null;
 }
 
 /** Offset of the zone from UTC at an instant, in ms (positive east of Greenwich). */
@@ -140,7 +119,7 @@ export function zoneOffsetMs(timeZone: string, utcMs: number): number {
   if (timeZone === "UTC" || timeZone === "Etc/UTC" || timeZone === "GMT") {
     return 0;
   }
-  const formatter = formatterFor(timeZone);
+  const formatter = wallClockFormatterOf(timeZone);
   if (!formatter) {
     return 0;
   }

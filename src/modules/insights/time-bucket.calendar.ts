@@ -1,32 +1,17 @@
 import { GatewayError } from "../../common/gateway.error";
+import { wallClockFormatterOf } from "../../common/time-zone.formatter";
 
 /** The bucket sizes of counts and series; weeks start on Monday in the bucket's time zone. */
 export type TimeIntervalName = "DAY" | "WEEK" | "MONTH";
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
 /** The formatter of `timeZone`, or a BAD_USER_INPUT naming `field` for a zone ICU does not know. */
 function formatterOf(timeZone: string, field: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (formatter === undefined) {
-    try {
-      formatter = new Intl.DateTimeFormat("en-US", {
-        timeZone,
-        hourCycle: "h23",
-        year: "numeric",
-        month: "2-digit",
-        day: "2-digit",
-        hour: "2-digit",
-        minute: "2-digit",
-        second: "2-digit",
-      });
-    } catch {
-      throw GatewayError.badInput(
-        field,
-        `${field} must be an IANA time zone name such as Europe/Paris or UTC`,
-      );
-    }
-    formatters.set(timeZone, formatter);
+  const formatter = wallClockFormatterOf(timeZone);
+  if (formatter === null) {
+    throw GatewayError.badInput(
+      field,
+      `${field} must be an IANA time zone name such as Europe/Paris or UTC`,
+    );
   }
   return formatter;
 }
