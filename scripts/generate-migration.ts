@@ -46,21 +46,15 @@ ${lines(down)}
 `;
 }
 
-function register(kind: string, fileBase: string, className: string): void {
+function register(kind: string, fileBase: string): void {
   const indexFile = path.join(MIGRATIONS_DIR, kind, "index.ts");
   const constant = kind === "sqlite" ? "SQLITE_MIGRATIONS" : "POSTGRES_MIGRATIONS";
   const existing = fs.readFileSync(indexFile, "utf8");
-  const entries = [
-    ...existing.matchAll(/lazyMigration\(\s*"(\w+)",\s*\(\) =>\s*\(\s*require\("\.\/([^"]+)"\)/g),
-  ].map((match) => ({ className: match[1], fileBase: match[2] }));
-  entries.push({ className, fileBase });
-  const listed = entries.map(
-    (entry) =>
-      `  lazyMigration("${entry.className}", () => (require("./${entry.fileBase}") as typeof import("./${entry.fileBase}")).${entry.className}),`,
-  );
+  const files = [...existing.matchAll(/^ {4}"(\d{13}-\w+)",$/gm)].map((match) => match[1]);
+  files.push(fileBase);
   fs.writeFileSync(
     indexFile,
-    `/* eslint-disable @typescript-eslint/no-require-imports -- a migration's module loads when it runs */\nimport { lazyMigration, type MigrationClass } from "../lazy-migration";\n\n/** In order of creation; never edit a migration once it is on main. Modules load when run. */\nexport const ${constant}: MigrationClass[] = [\n${listed.join("\n")}\n];\n`,
+    `/* eslint-disable @typescript-eslint/no-require-imports -- a migration's module loads when it runs */\nimport { lazyMigrations } from "../lazy-migration";\n\n/** In order of creation; never edit a migration once it is on main. Modules load when run. */\nexport const ${constant} = lazyMigrations(\n  (file) => require(\`./\${file}\`) as Record<string, unknown>,\n  [\n${files.map((file) => `    "${file}",`).join("\n")}\n  ],\n);\n`,
   );
 }
 
@@ -97,14 +91,14 @@ async function generate(
       return;
     }
     const className = `${pascal(name)}${timestamp}`;
-    const fileBase = `${timestamp}-${name}`;
+    const fileBase = `${timestamp}-${pascal(name)}`;
     const up = sql.upQueries.map((query) => query.query);
     const down = sql.downQueries.map((query) => query.query).reverse();
     fs.writeFileSync(
       path.join(MIGRATIONS_DIR, kind, `${fileBase}.ts`),
       render(className, up, down),
     );
-    register(kind, fileBase, className);
+    register(kind, fileBase);
     console.log(`${kind}: wrote ${fileBase}.ts (${up.length} statements)`);
   } finally {
     await dataSource.destroy();

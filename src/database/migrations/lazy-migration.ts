@@ -23,3 +23,21 @@ export function lazyMigration(name: string, load: () => MigrationClass): Migrati
     }
   };
 }
+
+/**
+ * The lazy migrations of one dialect's folder, from its file names (`<timestamp>-<Name>`, whose
+ * module exports the class `<Name><timestamp>`), `load` requiring a file of that folder.
+ */
+export function lazyMigrations(
+  load: (file: string) => Record<string, unknown>,
+  files: readonly string[],
+): MigrationClass[] {
+  return files.map((file) => {
+    const match = /^(\d{13})-(\w+)$/.exec(file);
+    if (match === null) {
+      throw new RangeError(`${file} is not a migration file name (<timestamp>-<Name>)`);
+    }
+    const className = `${match[2]}${match[1]}`;
+    return lazyMigration(className, () => load(file)[className] as MigrationClass);
+  });
+}
