@@ -3,6 +3,7 @@ import path from "node:path";
 import { type BenchReport, progress } from "../support/bench-report";
 import { type Child, startChild } from "../support/child-process";
 import { compileEntry } from "../support/compile";
+import { startScriptNodeFlags } from "../support/node-flags";
 import { freshPostgresSchema, postgresAvailable } from "../support/postgres-copy";
 import { formatMs, mean } from "../support/stats";
 import type {
@@ -127,6 +128,8 @@ export function startSyncChild(
 ): Promise<Child<SyncChildReady>> {
   return startChild<SyncChildReady>(syncChild, {
     args: [simulator.ready.url, database],
+    // As `npm start` runs the gateway (its young-generation cap is part of the memory measured).
+    nodeArgs: startScriptNodeFlags(),
     // Entity column types follow DATABASE_URL at import time (column-types.ts).
     ...(/^postgres(ql)?:\/\//.test(database) ? { env: { DATABASE_URL: database } } : {}),
   });
