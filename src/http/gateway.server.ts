@@ -48,6 +48,7 @@ import { IntegrationService } from "../modules/integrations/integration.service"
 import { IntegrationConnectionFactory } from "../modules/integrations/integration-connection.factory";
 import { IntegrationConnectionService } from "../modules/integrations/integration-connection.service";
 import { PreflightService } from "../modules/integrations/preflight/preflight.service";
+import { RecordChangeBus } from "../modules/record-changes/record-change.bus";
 import { registerRecordResolvers } from "../modules/records/record-resolvers";
 import { SyncRunResolver } from "../modules/sync-runs/sync-run.resolver";
 import { SyncRunService } from "../modules/sync-runs/sync-run.service";
@@ -92,6 +93,8 @@ export interface Gateway {
   readonly syncService: SyncService;
   /** The compiled read path (its executor counts the statements it runs). */
   readonly readPlans: ReadPlans | null;
+  /** Where committed record changes (sync pages, webhooks) are announced to subscribers. */
+  readonly recordChanges: RecordChangeBus;
   /** Stops accepting requests, drains in-flight ones, closes the database. */
   stop(): Promise<void>;
 }
@@ -198,6 +201,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       httpServer,
       syncService: started.syncService,
       readPlans: started.readPlans,
+      recordChanges: started.recordChanges,
       stop() {
         stopping ??= (async () => {
           // No new runs, current runs stop between pages (committed pages stay), then HTTP drains.
@@ -223,6 +227,7 @@ interface ServingCore {
   readonly syncService: SyncService;
   readonly scheduler: SyncScheduler | null;
   readonly readPlans: ReadPlans | null;
+  readonly recordChanges: RecordChangeBus;
   /** Start-up housekeeping that needs the database, then the scheduler. */
   afterStart(): Promise<void>;
 }
@@ -236,6 +241,7 @@ async function serve(
   const { config, logger } = options;
   const { httpServer, metrics, routes } = mount;
   const production = config.env === "production";
+  const recordChanges = new RecordChangeBus(logger);
   const integrationService = new IntegrationService(
     dataSource,
     config.publicUrl,
@@ -377,6 +383,7 @@ async function serve(
     syncService,
     scheduler,
     readPlans,
+    recordChanges,
     async afterStart() {
       let reencrypted: number;
       try {
