@@ -47,6 +47,11 @@ export interface Config {
     /** Finished sync runs older than this are deleted (the last success and failure stay). */
     readonly runRetentionDays: number;
   };
+  /** ServiceNow push notifications (src/modules/webhooks/). */
+  readonly webhooks: {
+    /** How long the previous webhook secret keeps verifying after a rotation. */
+    readonly secretGraceMs: number;
+  };
 }
 
 /** AWS Secrets Manager access (credentials of integrations that name an `awsSecretId`). */
@@ -312,6 +317,9 @@ export function loadConfig(env: Env = process.env): Config {
       retryMaxAttempts: integer(env, "SERVICENOW_RETRY_ATTEMPTS", 5, 1, 20),
       retryBaseDelayMs: integer(env, "SERVICENOW_RETRY_BASE_MS", 1000, 1, 60000),
       runRetentionDays: integer(env, "SYNC_RUN_RETENTION_DAYS", 30, 1, 36500),
+    }),
+    webhooks: Object.freeze({
+      secretGraceMs: integer(env, "WEBHOOK_SECRET_GRACE_SECONDS", 600, 0, 86400) * 1000,
     }),
   });
 }

@@ -4,6 +4,8 @@ import { WriteAllowance } from "../modules/incident-writes/write-allowance.entit
 import { WriteLogEntry } from "../modules/incident-writes/write-log.entity";
 import { Integration } from "../modules/integrations/integration.entity";
 import { OAuthState } from "../modules/integrations/oauth-state.entity";
+import { WebhookDelivery } from "../modules/webhooks/webhook-delivery.entity";
+import { WebhookSecret } from "../modules/webhooks/webhook-secret.entity";
 import { SyncLease } from "../sync/sync-lease.entity";
 import { SyncRun } from "../sync/sync-run.entity";
 import { SyncState } from "../sync/sync-state.entity";
@@ -27,6 +29,8 @@ export const ENTITIES = [
   SyncLease,
   WriteLogEntry,
   WriteAllowance,
+  WebhookSecret,
+  WebhookDelivery,
 ];
 
 /** The TypeORM entity that stores a described table's rows. */

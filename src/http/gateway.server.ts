@@ -52,6 +52,14 @@ import { RecordChangeBus } from "../modules/record-changes/record-change.bus";
 import { registerRecordResolvers } from "../modules/records/record-resolvers";
 import { SyncRunResolver } from "../modules/sync-runs/sync-run.resolver";
 import { SyncRunService } from "../modules/sync-runs/sync-run.service";
+import {
+  DEFAULT_COALESCER_SETTINGS,
+  WebhookCoalescer,
+} from "../modules/webhooks/webhook.coalescer";
+import { WebhookResolver } from "../modules/webhooks/webhook.resolver";
+import { webhookRoutes } from "../modules/webhooks/webhook.routes";
+import { WebhookService } from "../modules/webhooks/webhook.service";
+import { WebhookRecordsWriter } from "../modules/webhooks/webhook-records.writer";
 import type { AwsSecretsSource } from "../secrets/aws-secrets.source";
 import { type SecretBox, SecretBoxError } from "../secrets/secret-box";
 import { StartupError, StartupErrorCode } from "../startup/startup.error";
@@ -208,6 +216,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           await started.scheduler?.stop();
           await started.syncService.stop();
           await started.apollo.stop();
+          // After HTTP drained (no new notifications), before the database closes.
+          await started.webhooks.stop();
           await open.destroy();
         })();
         return stopping;
@@ -217,6 +227,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     serving = false;
     // Apollo's drain plugin closes the HTTP server once Apollo has started.
     await (core ? core.apollo.stop() : closeServer(httpServer)).catch(() => undefined);
+    await core?.webhooks.stop();
     await dataSource.destroy().catch(() => undefined);
     throw error;
   }
@@ -228,6 +239,7 @@ interface ServingCore {
   readonly scheduler: SyncScheduler | null;
   readonly readPlans: ReadPlans | null;
   readonly recordChanges: RecordChangeBus;
+  readonly webhooks: WebhookCoalescer;
   /** Start-up housekeeping that needs the database, then the scheduler. */
   afterStart(): Promise<void>;
 }
@@ -285,12 +297,53 @@ async function serve(
   const scheduler = config.sync.schedulerEnabled
     ? new SyncScheduler(dataSource, syncService, { tickMs: config.sync.tickMs }, logger)
     : null;
+  const webhookService = new WebhookService(
+    dataSource,
+    integrationService,
+    options.secretBox,
+    { publicUrl: config.publicUrl, secretGraceMs: config.webhooks.secretGraceMs },
+    logger,
+  );
+  const webhookWriter = new WebhookRecordsWriter(
+    dataSource,
+    integrationService,
+    connectionFactory,
+    recordChanges,
+    {
+      timeoutMs: config.sync.requestTimeoutMs,
+      retry: {
+        maxAttempts: config.sync.retryMaxAttempts,
+        baseDelayMs: config.sync.retryBaseDelayMs,
+      },
+      pageSize: config.sync.pageSize,
+    },
+    metrics,
+    logger,
+  );
+  const webhooks = new WebhookCoalescer(
+    (batch, signal) => webhookWriter.apply(batch, signal),
+    DEFAULT_COALESCER_SETTINGS,
+    (error, batch) => {
+      metrics.webhookFlushFailed();
+      logger.warn(
+        {
+          err: error,
+          integrationId: batch.integrationId,
+          table: batch.table,
+          records: batch.changes.size,
+        },
+        "could not apply webhook notifications; the next sync run corrects the cache",
+      );
+    },
+    logger,
+  );
   const container = registerRecordResolvers(new ResolverContainer(), dataSource)
     .register(
       IntegrationResolver,
       new IntegrationResolver(integrationService, connectionService, syncService),
     )
     .register(SyncRunResolver, new SyncRunResolver(new SyncRunService(dataSource), syncService))
+    .register(WebhookResolver, new WebhookResolver(webhookService))
     .register(
       IncidentWriteResolver,
       new IncidentWriteResolver(
@@ -352,6 +405,7 @@ async function serve(
   await apollo.start();
 
   routes.use(oauthCallbackRoutes(connectionService, logger));
+  routes.use(webhookRoutes(webhookService, webhooks, metrics));
   routes.use(
     "/graphql",
     jsonBody({ limit: "1mb" }),
@@ -384,10 +438,12 @@ async function serve(
     scheduler,
     readPlans,
     recordChanges,
+    webhooks,
     async afterStart() {
       let reencrypted: number;
       try {
-        reencrypted = await integrationService.reencryptSecrets();
+        reencrypted =
+          (await integrationService.reencryptSecrets()) + (await webhookService.reencryptSecrets());
       } catch (error) {
         if (error instanceof SecretBoxError) {
           throw new StartupError(

@@ -45,6 +45,29 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  private readonly webhookNotifications = new Counter({
+    name: "gateway_webhook_notifications_total",
+    help: "ServiceNow webhook notifications by outcome (accepted, bad_signature, stale_timestamp, replay, unknown_integration, bad_request)",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
+  private readonly webhookCommitSeconds = new Histogram({
+    name: "gateway_webhook_commit_seconds",
+    help: "From a webhook notification's arrival to the commit of the records it fetched",
+    buckets: [0.05, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  private readonly webhookFetches = new Counter({
+    name: "gateway_webhook_fetches_total",
+    help: "Table API requests made to fetch the records webhook notifications named",
+    registers: [this.registry],
+  });
+  private readonly webhookFailures = new Counter({
+    name: "gateway_webhook_flush_failures_total",
+    help: "Groups of webhook notifications whose fetch or upsert failed (the next sync corrects them)",
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -67,6 +90,26 @@ export class GatewayMetrics {
   /** Called by the incident write service once per attempt, whatever its outcome. */
   incidentWriteFinished(operation: string, outcome: string): void {
     this.incidentWrites.inc({ operation, outcome });
+  }
+
+  /** Called once per notification answered by the webhook endpoint (a batch counts each). */
+  webhookNotified(outcome: string, count = 1): void {
+    this.webhookNotifications.inc({ outcome }, count);
+  }
+
+  /** Called per committed notification with its arrival-to-commit latency. */
+  webhookCommitted(seconds: number): void {
+    this.webhookCommitSeconds.observe(seconds);
+  }
+
+  /** Called per Table API request a webhook flush makes. */
+  webhookFetched(): void {
+    this.webhookFetches.inc();
+  }
+
+  /** Called when a coalesced group of notifications could not be fetched or stored. */
+  webhookFlushFailed(): void {
+    this.webhookFailures.inc();
   }
 
   apolloPlugin(): ApolloServerPlugin {

@@ -6,6 +6,7 @@ import type { RecordKey } from "../../database/records-where-in.query";
 import type { ServiceNowRecordEntity } from "../../database/servicenow-record.entity";
 import type { Integration } from "../../modules/integrations/integration.entity";
 import type { JournalEntry } from "../../modules/journal-entries/journal-entry.entity";
+import type { WebhookSecret } from "../../modules/webhooks/webhook-secret.entity";
 import type { SyncRun } from "../../sync/sync-run.entity";
 import type { TableDescriptor, ToManyRelation } from "../../table-model/table.descriptor";
 import { tableNamed } from "../../tables";
@@ -18,6 +19,7 @@ import { createLastSyncRunByIntegrationLoader } from "./last-sync-run-by-integra
 import { createRecordsByReferenceLoader } from "./records-by-reference.loader";
 import { createRecordsBySysIdLoader } from "./records-by-sys-id.loader";
 import { createTransactionsTodayByIntegrationLoader } from "./transactions-today-by-integration.loader";
+import { createWebhookSecretsByIntegrationLoader } from "./webhook-secrets-by-integration.loader";
 
 /**
  * Every relation of the API resolves through one of these, created fresh per request. Record
@@ -33,6 +35,7 @@ export interface Loaders {
   readonly integrationById: DataLoader<string, Integration | null>;
   readonly lastSyncRunByIntegration: DataLoader<string, SyncRun | null>;
   readonly transactionsTodayByIntegration: DataLoader<string, number>;
+  readonly webhookSecretByIntegration: DataLoader<string, WebhookSecret | null>;
   journalEntriesByRecord(
     options: JournalEntriesOptions,
   ): DataLoader<RecordKey, JournalEntry[], string>;
@@ -70,6 +73,7 @@ export function createLoaders(dataSource: DataSource): Loaders {
     integrationById: createIntegrationsByIdLoader(dataSource),
     lastSyncRunByIntegration: createLastSyncRunByIntegrationLoader(dataSource),
     transactionsTodayByIntegration: createTransactionsTodayByIntegrationLoader(dataSource),
+    webhookSecretByIntegration: createWebhookSecretsByIntegrationLoader(dataSource),
     journalEntriesByRecord(options) {
       // One loader per distinct (first, element): their batches stay one query each.
       return memoized(journalLoaders, `${options.first}:${options.element ?? "*"}`, () =>

@@ -18,6 +18,8 @@ import { SyncState } from "../../sync/sync-state.entity";
 import { SYNC_TABLES, syncTableOf } from "../../sync/sync-tables";
 import { WriteAllowance } from "../incident-writes/write-allowance.entity";
 import { WriteLogEntry } from "../incident-writes/write-log.entity";
+import { WebhookDelivery } from "../webhooks/webhook-delivery.entity";
+import { WebhookSecret } from "../webhooks/webhook-secret.entity";
 import { type ExcludedFields, Integration } from "./integration.entity";
 import { AuthMethod, Deployment, IntegrationStatus } from "./integration.enums";
 import type { CreateIntegrationInput, UpdateIntegrationInput } from "./integration.inputs";
@@ -48,6 +50,8 @@ const CACHED_DATA = [
   OAuthState,
   WriteLogEntry,
   WriteAllowance,
+  WebhookSecret,
+  WebhookDelivery,
 ];
 
 export class IntegrationService {
