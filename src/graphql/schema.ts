@@ -6,6 +6,7 @@ import { InsightsResolver } from "../modules/insights/insights.resolver";
 import { IntegrationResolver } from "../modules/integrations/integration.resolver";
 import { RECORD_RESOLVERS } from "../modules/records/record-resolvers";
 import { SyncRunResolver } from "../modules/sync-runs/sync-run.resolver";
+import { WebhookResolver } from "../modules/webhooks/webhook.resolver";
 import { authChecker } from "./auth-checker";
 import { answerPlannedRecords } from "./planned-records";
 
@@ -16,6 +17,7 @@ export const RESOLVERS: NonEmptyArray<ClassType> = [
   SyncRunResolver,
   IncidentWriteResolver,
   InsightsResolver,
+  WebhookResolver,
 ];
 
 /** Resolver instances, built once at start-up with their services. */

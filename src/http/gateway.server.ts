@@ -103,6 +103,8 @@ export interface Gateway {
   readonly readPlans: ReadPlans | null;
   /** Where committed record changes (sync pages, webhooks) are announced to subscribers. */
   readonly recordChanges: RecordChangeBus;
+  /** Accepted webhook notifications waiting for their fetch (`idle()` waits them out). */
+  readonly webhooks: WebhookCoalescer;
   /** Stops accepting requests, drains in-flight ones, closes the database. */
   stop(): Promise<void>;
 }
@@ -210,6 +212,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       syncService: started.syncService,
       readPlans: started.readPlans,
       recordChanges: started.recordChanges,
+      webhooks: started.webhooks,
       stop() {
         stopping ??= (async () => {
           // No new runs, current runs stop between pages (committed pages stay), then HTTP drains.

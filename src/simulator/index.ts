@@ -19,3 +19,10 @@ export type { RateLimitRule } from "./simulator.rate-limit";
 export type { AclRule, SimulatorOptions, StartedSimulator } from "./simulator.server";
 export { createSimulator, Simulator } from "./simulator.server";
 export type { FieldInput, FieldsInput, SimRecord } from "./simulator.store";
+export {
+  DEFAULT_WEBHOOK_TABLES,
+  SimulatorWebhooks,
+  type SimWebhookStatus,
+  type SimWebhookTarget,
+  type SimWriteOperation,
+} from "./simulator.webhooks";

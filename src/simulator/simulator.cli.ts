@@ -46,6 +46,16 @@ const FLAGS = {
     fallback: "false",
     help: "enable the client_credentials grant (true|false)",
   },
+  "webhook-url": {
+    env: "SIM_WEBHOOK_URL",
+    fallback: "",
+    help: "gateway webhook URL the business rules post to (empty: none)",
+  },
+  "webhook-secret": {
+    env: "SIM_WEBHOOK_SECRET",
+    fallback: "",
+    help: "the webhook secret rotateWebhookSecret returned",
+  },
   "log-level": { env: "LOG_LEVEL", fallback: "info", help: "pino log level" },
 } satisfies Record<string, Flag>;
 
@@ -143,6 +153,9 @@ async function main(): Promise<void> {
   const started = Date.now();
   const summary = sim.generate(dataset);
   const { url } = await sim.start(integer(flags, "port"), flags.host);
+  if (flags["webhook-url"] !== "") {
+    sim.configureWebhook({ url: flags["webhook-url"], secret: flags["webhook-secret"] });
+  }
 
   console.log(`ServiceNow simulator listening on ${url}`);
   console.log(
@@ -159,7 +172,12 @@ async function main(): Promise<void> {
   );
   console.log(`            token ${url}/oauth_token.do, authorize ${url}/oauth_auth.do`);
   console.log(`            redirect URIs ${redirectUris.join(", ")}`);
-  console.log(`  controls  ${url}/__sim/ (records, faults, clock, expire-tokens, requests)`);
+  console.log(
+    `  controls  ${url}/__sim/ (records, faults, clock, expire-tokens, requests, webhook)`,
+  );
+  if (flags["webhook-url"] !== "") {
+    console.log(`  webhooks  business rules post to ${flags["webhook-url"]}`);
+  }
 
   const shutdown = (signal: string): void => {
     console.log(`${signal}: stopping the simulator`);

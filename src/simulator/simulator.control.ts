@@ -27,6 +27,8 @@ import type { FieldsInput } from "./simulator.store";
  *   POST   /__sim/acl                       body: {table, query: encoded query | null}
  *   GET | DELETE /__sim/requests            the request log
  *   GET | DELETE /__sim/table-requests      Table API requests served per table
+ *   POST   /__sim/webhook                   body: {url, secret, tables?} | {url: null}
+ *   GET    /__sim/webhook                   → {url, tables, sent, failed} (never the secret)
  */
 
 export const CONTROL_PREFIX = "/__sim/";
@@ -242,6 +244,33 @@ async function route(ctx: RequestContext, sim: Simulator): Promise<void> {
       if (method === "DELETE") {
         sim.clearRequestLog();
         ctx.empty(204);
+        return;
+      }
+      break;
+    case "webhook":
+      if (method === "POST") {
+        const body = asObject(await jsonBody(ctx), "webhook");
+        if (body.url === null) {
+          sim.configureWebhook(null);
+        } else {
+          if (typeof body.url !== "string" || typeof body.secret !== "string") {
+            throw new SimulatorError("INVALID_INPUT", "url and secret are required strings");
+          }
+          if (
+            body.tables !== undefined &&
+            (!Array.isArray(body.tables) || body.tables.some((table) => typeof table !== "string"))
+          ) {
+            throw new SimulatorError("INVALID_INPUT", "tables must be a list of table names");
+          }
+          sim.configureWebhook({
+            url: body.url,
+            secret: body.secret,
+            ...(body.tables === undefined ? {} : { tables: body.tables as string[] }),
+          });
+        }
+      }
+      if (method === "POST" || method === "GET") {
+        ctx.json(200, { result: sim.webhooks.status });
         return;
       }
       break;

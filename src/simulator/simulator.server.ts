@@ -29,6 +29,7 @@ import type { FieldsInput, SimRecord } from "./simulator.store";
 import { SimulatorStore } from "./simulator.store";
 import { handleTableApi, tableOfPath } from "./simulator.table-api";
 import { isValidTimeZone } from "./simulator.time";
+import { SimulatorWebhooks, type SimWebhookTarget } from "./simulator.webhooks";
 
 /**
  * A ServiceNow instance on loopback, good enough that an HTTP connector, an OAuth flow and a
@@ -71,6 +72,8 @@ export class Simulator {
   readonly faults = new FaultInjector();
   readonly dictionary = new Dictionary();
   readonly store: SimulatorStore;
+  /** Business-rule notifications to a gateway's webhook (off until configured). */
+  readonly webhooks: SimulatorWebhooks;
   private readonly auth: SimulatorAuth;
   private readonly limiter = new RateLimiter();
   private readonly acl = new Map<string, (record: SimRecord) => boolean>();
@@ -92,6 +95,10 @@ export class Simulator {
     }
     this.logLimit = options.requestLogLimit ?? 10_000;
     this.store = new SimulatorStore(this.dictionary, () => this.clock());
+    this.webhooks = new SimulatorWebhooks(options.logger);
+    this.store.observe((table, operation, record) =>
+      this.webhooks.written(table, operation, record),
+    );
     this.auth = new SimulatorAuth(this.store, {
       now: () => this.clock(),
       clientCredentialsEnabled: options.clientCredentialsGrant ?? false,
@@ -132,6 +139,7 @@ export class Simulator {
       clearTimeout(timer);
     }
     this.timers.clear();
+    await this.webhooks.idle();
     if (!server) {
       return;
     }
@@ -176,7 +184,18 @@ export class Simulator {
 
   /** Inserts a seeded dataset (see generateDataset). */
   generate(options: DatasetOptions): DatasetSummary {
-    return generateDataset(this.store, options);
+    // A bulk import: business rules do not run for it (as with setWorkflow(false)).
+    this.webhooks.paused = true;
+    try {
+      return generateDataset(this.store, options);
+    } finally {
+      this.webhooks.paused = false;
+    }
+  }
+
+  /** Posts a signed notification to `target.url` after each record write (null: stop). */
+  configureWebhook(target: SimWebhookTarget | null): void {
+    this.webhooks.configure(target);
   }
 
   // --- time ----------------------------------------------------------------------------------

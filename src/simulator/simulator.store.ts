@@ -25,6 +25,13 @@ export interface SortKey {
 
 export type SortValue = string | number;
 
+/** Told of every committed record write (the simulator's business rules listen here). */
+export type StoreWriteObserver = (
+  table: string,
+  operation: "insert" | "update" | "delete",
+  record: SimRecord,
+) => void;
+
 /** The value a field sorts and compares by: numbers for numeric fields, empty ones first. */
 export function sortValue(field: FieldDef, raw: string | undefined): SortValue {
   if (field.compareAs === "number") {
@@ -59,6 +66,7 @@ export class SimulatorStore {
   private readonly nextNumbers = new Map<string, number>();
   private readonly sortCache = new Map<string, Map<string, SortCacheEntry>>();
   private lastSecond = Number.NaN;
+  private observer: StoreWriteObserver | null = null;
   private lastStamp = "";
 
   /** `table.element` pairs already in sys_dictionary. */
@@ -82,6 +90,11 @@ export class SimulatorStore {
         this.insert(DICTIONARY_TABLE, row);
       }
     }
+  }
+
+  /** Calls `observer` after each insert, update and delete from now on (null: nobody). */
+  observe(observer: StoreWriteObserver | null): void {
+    this.observer = observer;
   }
 
   /** Inserts a record; sys_id, timestamps, number and sys_mod_count are assigned unless given. */
@@ -112,6 +125,7 @@ export class SimulatorStore {
     if (def.fields.length > knownFields && def.served && table !== DICTIONARY_TABLE) {
       this.describe(def, def.fields.slice(knownFields));
     }
+    this.observer?.(table, "insert", record);
     return record;
   }
 
@@ -138,6 +152,7 @@ export class SimulatorStore {
     if (def.fields.length > knownFields && def.served) {
       this.describe(def, def.fields.slice(knownFields));
     }
+    this.observer?.(table, "update", record);
     return record;
   }
 
@@ -151,6 +166,7 @@ export class SimulatorStore {
     }
     rows.delete(sysId);
     this.touch(table);
+    this.observer?.(table, "delete", current);
     if (table !== AUDIT_DELETE_TABLE && def.served) {
       this.insert(AUDIT_DELETE_TABLE, {
         tablename: table,

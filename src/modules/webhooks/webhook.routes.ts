@@ -25,6 +25,9 @@ export function webhookRoutes(
   const router = Router();
   const raw = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
   router.post(`${WEBHOOK_PATH}/:integrationId`, (req: Request, res: Response) => {
+    // Counted from the first byte, so the coalescer does not call a burst quiet meanwhile.
+    const done = coalescer.arriving(String(req.params.integrationId));
+    res.once("close", done);
     raw(req, res, (error?: unknown) => {
       if (error !== undefined) {
         const tooLarge = (error as { type?: unknown }).type === "entity.too.large";
@@ -43,11 +46,11 @@ export function webhookRoutes(
         );
         return;
       }
-      void receive(req, res);
+      void receive(req, res, done);
     });
   });
 
-  async function receive(req: Request, res: Response): Promise<void> {
+  async function receive(req: Request, res: Response, done: () => void): Promise<void> {
     const receivedAt = Date.now();
     const integrationId = String(req.params.integrationId);
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -58,6 +61,7 @@ export function webhookRoutes(
         rawBody,
       });
       coalescer.add(integrationId, notifications, receivedAt);
+      done();
       metrics.webhookNotified("accepted", notifications.length);
       res.status(202).json({ accepted: notifications.length });
     } catch (error) {

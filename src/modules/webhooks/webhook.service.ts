@@ -22,12 +22,22 @@ export const FRESHNESS_WINDOW_MS = 24 * 60 * 60_000;
 const PRUNE_EVERY_MS = 60_000;
 /** lastAcceptedAt is written at most this often per integration and process. */
 const ACCEPTED_WRITE_EVERY_MS = 5_000;
+/** Decrypted secrets are re-read after this (a signature that does not match re-reads at once). */
+const KEY_CACHE_MS = 5_000;
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface WebhookSettings {
   readonly publicUrl: string;
   /** How long the previous secret keeps verifying after a rotation. */
   readonly secretGraceMs: number;
+}
+
+interface CachedKeys {
+  readonly current: string;
+  readonly previous: string | null;
+  readonly previousValidUntil: number;
+  readonly readAt: number;
+  readonly cached: boolean;
 }
 
 /** What a request carries for verification. */
@@ -46,6 +56,7 @@ export class WebhookService {
   private readonly secrets: Repository<WebhookSecret>;
   private readonly deliveries: Repository<WebhookDelivery>;
   private readonly acceptedWrittenAt = new Map<string, number>();
+  private readonly keyCache = new Map<string, CachedKeys>();
   private lastPruneAt = 0;
 
   constructor(
@@ -87,6 +98,7 @@ export class WebhookService {
         lastAcceptedAt: existing?.lastAcceptedAt ?? null,
       });
     });
+    this.keyCache.delete(integration.id);
     this.logger.info({ integrationId: integration.id }, "webhook secret rotated");
     return { secret, webhookUrl: this.webhookUrl(integration.id), createdAt };
   }
@@ -96,19 +108,10 @@ export class WebhookService {
    * fresh and never seen before; otherwise a WebhookError (nothing is changed by a refusal).
    */
   async verify(integrationId: string, request: SignedRequest): Promise<WebhookNotification[]> {
-    const integration = UUID_PATTERN.test(integrationId)
-      ? await this.integrations.get(integrationId)
-      : null;
-    if (integration === null) {
+    if (!UUID_PATTERN.test(integrationId)) {
       throw new WebhookError("WEBHOOK_INTEGRATION_UNKNOWN", "No such integration.");
     }
-    const stored = await this.secrets.findOneBy({ integrationId: integration.id });
-    if (stored === null) {
-      throw new WebhookError(
-        "WEBHOOK_SIGNATURE_INVALID",
-        "This integration has no webhook secret yet: an admin creates one with rotateWebhookSecret.",
-      );
-    }
+    let keys = await this.keysOf(integrationId, false);
     const signature = parseSignatureHeader(request.signature);
     if (signature === null || request.timestamp === undefined) {
       throw new WebhookError(
@@ -131,20 +134,18 @@ export class WebhookService {
         "X-Gateway-Timestamp is more than 5 minutes away from the gateway's clock.",
       );
     }
-    const secrets = [this.decrypt(integration.id, "current", stored.secretCipher)];
-    if (
-      stored.previousSecretCipher !== null &&
-      stored.previousValidUntil !== null &&
-      stored.previousValidUntil.getTime() > now
-    ) {
-      secrets.push(this.decrypt(integration.id, "previous", stored.previousSecretCipher));
+    let signed = signedByAny(this.validSecrets(keys, now), signature, timestamp, request.rawBody);
+    if (!signed && keys.cached) {
+      // Another replica may have rotated the secret since it was cached: read it again.
+      keys = await this.keysOf(integrationId, true);
+      signed = signedByAny(this.validSecrets(keys, now), signature, timestamp, request.rawBody);
     }
-    if (!signedByAny(secrets, signature, timestamp, request.rawBody)) {
+    if (!signed) {
       throw new WebhookError("WEBHOOK_SIGNATURE_INVALID", "The signature does not match.");
     }
     const notifications = parseNotifications(request.rawBody);
-    await this.remember(integration.id, signature, sentAt + TIMESTAMP_TOLERANCE_MS);
-    await this.noteAccepted(integration.id, now);
+    await this.remember(integrationId, signature, sentAt + TIMESTAMP_TOLERANCE_MS);
+    await this.noteAccepted(integrationId, now);
     return notifications;
   }
 
@@ -182,6 +183,47 @@ export class WebhookService {
       changed += 1;
     }
     return changed;
+  }
+
+  /**
+   * The integration's secrets, decrypted, from a short-lived cache (a burst would otherwise
+   * read and decrypt them per request); `fresh` reads the database. No row: 404 when the
+   * integration does not exist, else 401 (no secret was ever created).
+   */
+  private async keysOf(integrationId: string, fresh: boolean): Promise<CachedKeys> {
+    const hit = this.keyCache.get(integrationId);
+    if (!fresh && hit !== undefined && this.now() - hit.readAt < KEY_CACHE_MS) {
+      return { ...hit, cached: true };
+    }
+    const stored = await this.secrets.findOneBy({ integrationId });
+    if (stored === null) {
+      this.keyCache.delete(integrationId);
+      if ((await this.integrations.get(integrationId)) === null) {
+        throw new WebhookError("WEBHOOK_INTEGRATION_UNKNOWN", "No such integration.");
+      }
+      throw new WebhookError(
+        "WEBHOOK_SIGNATURE_INVALID",
+        "This integration has no webhook secret yet: an admin creates one with rotateWebhookSecret.",
+      );
+    }
+    const keys: CachedKeys = {
+      current: this.decrypt(integrationId, "current", stored.secretCipher),
+      previous:
+        stored.previousSecretCipher === null
+          ? null
+          : this.decrypt(integrationId, "previous", stored.previousSecretCipher),
+      previousValidUntil: stored.previousValidUntil?.getTime() ?? 0,
+      readAt: this.now(),
+      cached: false,
+    };
+    this.keyCache.set(integrationId, keys);
+    return keys;
+  }
+
+  private validSecrets(keys: CachedKeys, now: number): string[] {
+    return keys.previous !== null && keys.previousValidUntil > now
+      ? [keys.current, keys.previous]
+      : [keys.current];
   }
 
   /** The replay guard: a second insert of one signature fails on the primary key. */
