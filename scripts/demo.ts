@@ -166,6 +166,27 @@ async function main(): Promise<void> {
     `,
     { id },
   );
+  // Push: the simulator's business rules post each of its writes to the gateway's webhook.
+  const { rotateWebhookSecret } = await graphql<{
+    rotateWebhookSecret: { secret: string; webhookUrl: string };
+  }>(
+    `
+      mutation ($id: ID!) {
+        rotateWebhookSecret(id: $id) {
+          secret
+          webhookUrl
+        }
+      }
+    `,
+    { id },
+  );
+  // The simulator is on loopback: it posts to the gateway's own address, whatever PUBLIC_URL says.
+  const webhookPath = new URL(rotateWebhookSecret.webhookUrl).pathname;
+  simulator.configureWebhook({
+    url: `${gateway.url}${webhookPath}`,
+    secret: rotateWebhookSecret.secret,
+  });
+  const [liveIncident] = simulator.all("incident");
 
   const example = `{
   incidents(first: 5, filter: { priority: [1, 2] }, orderBy: [{ field: OPENED_AT, direction: DESC }]) {
@@ -185,6 +206,12 @@ async function main(): Promise<void> {
       `  (Sandbox: Connection settings > Headers > Authorization: Bearer <token>)`,
       `  Simulator:       ${simulatorUrl} (user ${DEMO_USER})`,
       `  Logs:            ${path.relative(process.cwd(), logFile)} (LOG_LEVEL=debug adds one line per request)`,
+      `  Webhooks:        the simulator's writes are pushed to ${gateway.url}${webhookPath}`,
+      "",
+      "  Change a record in the simulator and see it in the gateway within a second (freshness WEBHOOK):",
+      `    curl -X PATCH ${simulatorUrl}/__sim/records/incident/${liveIncident.sys_id} \\`,
+      `      -H 'content-type: application/json' -d '{"short_description": "Changed live"}'`,
+      `    then query: { incident(sysId: "${liveIncident.sys_id}") { number shortDescription } integrations { freshness lastWebhookAt } }`,
       "",
       "  Try:",
       example
