@@ -74,8 +74,8 @@ export class WebhookRecordsWriter {
 
   async apply(batch: WebhookBatch, signal: AbortSignal): Promise<void> {
     const integration = await this.integrations.get(batch.integrationId);
-    if (integration === null) {
-      // Deleted since the notification was accepted: nothing of it is kept.
+    if (integration === null || !integration.enabled) {
+      // Deleted since the notification was accepted, or disabled (the sync skips it too).
       return;
     }
     const table = syncTableOf(batch.table);
