@@ -316,6 +316,24 @@ describe("ServiceNow webhooks", () => {
     ).toBe(false);
   });
 
+  it("never overwrites a cached record with an older version of it (a fetch that lost a race)", async () => {
+    const [target] = simIncidents().slice(1025);
+    // As if a sync page had just committed a newer version than the one the fetch will see.
+    const later = new Date(Date.now() + 60_000);
+    await incidents().update(
+      { integrationId: harness.integrationId, sysId: target.sys_id },
+      { sysUpdatedOn: later, shortDescription: "Newer, from the sync" },
+    );
+    harness.simulator.update("incident", target.sys_id, { short_description: "Older fetch" });
+
+    expect(
+      (await notify({ table: "incident", sys_id: target.sys_id, operation: "update" })).status,
+    ).toBe(202);
+    await settled();
+
+    expect((await cachedIncident(target.sys_id))?.shortDescription).toBe("Newer, from the sync");
+  });
+
   it("keeps the previous secret valid within the grace after a rotation, never showing a secret elsewhere", async () => {
     const [target] = simIncidents();
     const rotated = await harness.gateway.graphql<{ rotateWebhookSecret: { secret: string } }>(

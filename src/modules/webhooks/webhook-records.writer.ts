@@ -117,9 +117,11 @@ export class WebhookRecordsWriter {
     const changes: Array<{ table: string; sysIds: string[]; operation: RecordChangeOperation }> =
       [];
     await this.dataSource.transaction(async (manager) => {
-      const cached = await cachedIds(manager, table, integration.id, [...present, ...gone]);
-      if (rows.length > 0) {
-        await this.upserter(table).upsert(manager, rows);
+      const cached = await cachedVersions(manager, table, integration.id, [...present, ...gone]);
+      // A fetch that raced a newer write (a sync page, another replica's fetch) loses.
+      const newer = rows.filter((row) => !isOlder(row, cached.get(row.sysId)));
+      if (newer.length > 0) {
+        await this.upserter(table).upsert(manager, newer);
       }
       const removed = gone.filter((sysId) => cached.has(sysId));
       for (let start = 0; start < removed.length; start += 500) {
@@ -128,14 +130,22 @@ export class WebhookRecordsWriter {
           sysId: In(removed.slice(start, start + 500)),
         });
       }
-      changes.push(...split(table.spec.name, [...present], cached), {
-        table: table.spec.name,
-        sysIds: removed,
-        operation: "DELETE",
-      });
+      changes.push(
+        ...split(
+          table.spec.name,
+          newer.map((row) => row.sysId),
+          cached,
+        ),
+        { table: table.spec.name, sysIds: removed, operation: "DELETE" },
+      );
       if (journalRows.length > 0) {
         const journalIds = journalRows.map((row) => row.sysId);
-        const cachedJournal = await cachedIds(manager, this.journal, integration.id, journalIds);
+        const cachedJournal = await cachedVersions(
+          manager,
+          this.journal,
+          integration.id,
+          journalIds,
+        );
         await this.upserter(this.journal).upsert(manager, journalRows);
         changes.push(...split(this.journal.spec.name, journalIds, cachedJournal));
       }
@@ -160,7 +170,7 @@ export class WebhookRecordsWriter {
         integrationId: integration.id,
         table: table.spec.name,
         notified: ids.length,
-        upserted: rows.length,
+        fetched: rows.length,
         journal: journalRows.length,
         deleted: changes.find((change) => change.operation === "DELETE")?.sysIds.length ?? 0,
       },
@@ -274,27 +284,32 @@ function excludedOf(integration: Integration, table: string): ReadonlySet<string
   return new Set(integration.excludedFields.find((entry) => entry.table === table)?.fields ?? []);
 }
 
-async function cachedIds(
+/** The cached rows' sys_updated_on, by sys_id (absent: not cached). */
+async function cachedVersions(
   manager: EntityManager,
   table: SyncTable,
   integrationId: string,
   sysIds: readonly string[],
-): Promise<Set<string>> {
-  const cached = new Set<string>();
+): Promise<Map<string, Date>> {
+  const cached = new Map<string, Date>();
   for (let start = 0; start < sysIds.length; start += 500) {
     const found = await manager.getRepository<ServiceNowRecordEntity>(table.entity).find({
-      select: { sysId: true },
+      select: { sysId: true, sysUpdatedOn: true },
       where: { integrationId, sysId: In(sysIds.slice(start, start + 500)) },
     });
     for (const row of found) {
-      cached.add(row.sysId);
+      cached.set(row.sysId, row.sysUpdatedOn);
     }
   }
   return cached;
 }
 
+function isOlder(row: MappedRow, cachedUpdatedOn: Date | undefined): boolean {
+  return cachedUpdatedOn !== undefined && row.sysUpdatedOn.getTime() < cachedUpdatedOn.getTime();
+}
+
 /** INSERT for rows new to the cache, UPDATE for the others. */
-function split(table: string, sysIds: readonly string[], cached: ReadonlySet<string>) {
+function split(table: string, sysIds: readonly string[], cached: ReadonlyMap<string, Date>) {
   return [
     {
       table,
