@@ -273,10 +273,8 @@ describe("ServiceNow webhooks", () => {
     await settled();
 
     expect(answers.filter((answer) => answer.status !== 202).slice(0, 3)).toEqual([]);
-    const requests = Object.values(harness.simulator.tableRequestCounts()).reduce(
-      (sum, count) => sum + count,
-      0,
-    );
+    const counts = harness.simulator.tableRequestCounts();
+    const requests = Object.values(counts).reduce((sum, count) => sum + count, 0);
     expect(requests).toBeLessThanOrEqual(20);
     const rows = await incidents().findBy({ integrationId: harness.integrationId });
     const byId = new Map(rows.map((row) => [row.sysId, row]));

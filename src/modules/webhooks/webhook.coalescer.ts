@@ -11,6 +11,8 @@ export interface CoalescerSettings {
   readonly maxIds: number;
   /** sys_ids per Table API request: a busy group's deadline flush sends whole chunks. */
   readonly chunkSize: number;
+  /** A remainder is carried to the next window only while its oldest id has waited less. */
+  readonly maxCarryMs: number;
 }
 
 export const DEFAULT_COALESCER_SETTINGS: CoalescerSettings = {
@@ -18,6 +20,7 @@ export const DEFAULT_COALESCER_SETTINGS: CoalescerSettings = {
   maxWaitMs: 500,
   maxIds: 2000,
   chunkSize: SYS_IDS_PER_REQUEST,
+  maxCarryMs: 5_000,
 };
 
 type Changes = Map<string, { operation: WebhookOperation; receivedAt: number }>;
@@ -39,11 +42,13 @@ interface Group {
  * holds a whole chunk of 100 sys_ids, or 500 ms after its first notification. At that deadline
  * a group still receiving sends its whole chunks and carries the remainder into the next
  * window, so a steady stream costs one request per 100 records rather than one more per
- * window; a remainder whose oldest id has waited two windows goes as it is (at most 1.5 s). Quiet means no notification joined and no request to the
- * integration's webhook is still being read or verified. One flush per group runs at a time:
- * notifications arriving meanwhile wait in the next group, which flushes once due, so a slow
- * ServiceNow makes batches larger rather than requests more numerous. A failed flush is
- * reported to `onFailure`; the next incremental sync corrects what it would have written.
+ * window; a remainder whose oldest id has waited 5 s goes as it is (about the longest a
+ * stream too slow to fill a chunk yet never 50 ms quiet can hold one anyway). Quiet means no
+ * notification joined and no request to the integration's webhook is still being read or
+ * verified. One flush per group runs at a time: notifications arriving meanwhile wait in the
+ * next group, which flushes once due, so a slow ServiceNow makes batches larger rather than
+ * requests more numerous. A failed flush is reported to `onFailure`; the next incremental sync
+ * corrects what it would have written.
  */
 export class WebhookCoalescer {
   private readonly pending = new Map<string, Group>();
@@ -199,7 +204,7 @@ export class WebhookCoalescer {
       // Only ids that arrived within the last window may wait for another one.
       if (
         rest.length > 0 &&
-        rest.every(([, change]) => now - change.receivedAt < this.settings.maxWaitMs)
+        rest.every(([, change]) => now - change.receivedAt < this.settings.maxCarryMs)
       ) {
         const carried = this.open(key, group.integrationId, group.table, new Map(rest));
         this.armQuiet(key, carried, this.settings.quietMs);
