@@ -343,7 +343,9 @@ async function serve(
   const container = registerRecordResolvers(new ResolverContainer(), dataSource)
     .register(
       IntegrationResolver,
-      new IntegrationResolver(integrationService, connectionService, syncService),
+      new IntegrationResolver(integrationService, connectionService, syncService, (id) =>
+        webhookService.forget(id),
+      ),
     )
     .register(SyncRunResolver, new SyncRunResolver(new SyncRunService(dataSource), syncService))
     .register(WebhookResolver, new WebhookResolver(webhookService))

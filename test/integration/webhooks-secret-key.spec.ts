@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
 
+import { WebhookDelivery } from "../../src/modules/webhooks/webhook-delivery.entity";
 import { WebhookSecret } from "../../src/modules/webhooks/webhook-secret.entity";
 import { keyIdOf, SecretBox } from "../../src/secrets/secret-box";
 import { startTestGatewayOn } from "../support/sync-fixtures";
@@ -16,7 +17,7 @@ describe("webhook secrets and GATEWAY_SECRET_KEY rotation", () => {
     await database.drop();
   });
 
-  it("re-encrypts the current and previous webhook secrets under the new key, which alone then verifies", async () => {
+  it("re-encrypts the current and previous webhook secrets under the new key, which alone then verifies; deleting the integration deletes them", async () => {
     const oldKey = randomBytes(32);
     const newKey = randomBytes(32);
     const first = await startTestGatewayOn(database.config, { secretBox: new SecretBox(oldKey) });
@@ -68,6 +69,23 @@ describe("webhook secrets and GATEWAY_SECRET_KEY rotation", () => {
       expect(stored.previousSecretCipher?.split(".")[1]).toBe(keyIdOf(newKey));
       expect(stored.secretCipher).not.toContain(secret);
       expect(response.status).toBe(202);
+
+      await third.graphql(`mutation($id: ID!) { deleteIntegration(id: $id) }`, { id });
+      const dataSource = third.gateway.dataSource;
+      expect(await dataSource.getRepository(WebhookSecret).countBy({ integrationId: id })).toBe(0);
+      expect(await dataSource.getRepository(WebhookDelivery).countBy({ integrationId: id })).toBe(
+        0,
+      );
+      const after = await fetch(`${third.gateway.url}/webhooks/servicenow/${id}`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-gateway-timestamp": timestamp,
+          "x-gateway-signature": `sha256=${signature}`,
+        },
+        body: payload,
+      });
+      expect(after.status).toBe(404);
     } finally {
       await third.stop();
     }

@@ -26,6 +26,8 @@ export class IntegrationResolver {
     private readonly integrationService: IntegrationService,
     private readonly connectionService: IntegrationConnectionService,
     private readonly syncService: SyncService,
+    /** Told of a deletion, so no cached webhook key outlives its integration here. */
+    private readonly onDeleted: (id: string) => void = () => undefined,
   ) {}
 
   @Query(() => [Integration], { description: "Every connected ServiceNow instance, by name." })
@@ -61,7 +63,9 @@ export class IntegrationResolver {
   @Mutation(() => Boolean, { description: "Deletes the integration and all its cached data." })
   async deleteIntegration(@Arg("id", () => ID) id: string) {
     await this.syncService.cancel(id, "The integration was deleted");
-    return this.integrationService.delete(id);
+    const deleted = await this.integrationService.delete(id);
+    this.onDeleted(id);
+    return deleted;
   }
 
   @Authorized("admin")

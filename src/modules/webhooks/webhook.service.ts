@@ -103,6 +103,12 @@ export class WebhookService {
     return { secret, webhookUrl: this.webhookUrl(integration.id), createdAt };
   }
 
+  /** Drops what is cached of a deleted integration's secrets (other replicas: within 5 s). */
+  forget(integrationId: string): void {
+    this.keyCache.delete(integrationId);
+    this.acceptedWrittenAt.delete(integrationId);
+  }
+
   /**
    * The notifications of a request, once it is proven to come from the holder of the secret,
    * fresh and never seen before; otherwise a WebhookError (nothing is changed by a refusal).
