@@ -276,6 +276,7 @@ async function serve(
         reconcileEveryMs: 24 * 60 * 60 * 1000,
       },
       logger,
+      recordChanges,
     ),
     new SyncLeaseRepository(dataSource),
     { leaseTtlMs: config.sync.leaseTtlMs, runRetentionDays: config.sync.runRetentionDays },

@@ -5,6 +5,10 @@ import type { ServiceNowRecordEntity } from "../database/servicenow-record.entit
 import type { Logger } from "../logging/logger";
 import { Integration } from "../modules/integrations/integration.entity";
 import type { IntegrationConnectionFactory } from "../modules/integrations/integration-connection.factory";
+import type {
+  RecordChangeOperation,
+  RecordChangePublisher,
+} from "../modules/record-changes/record-change.event";
 import {
   type EncodedQuery,
   fetchTableFields,
@@ -24,7 +28,7 @@ import type { SyncTable } from "./sync-table";
 import { SYNC_TABLES } from "./sync-tables";
 import { SyncWorkerHost } from "./worker/sync-worker.host";
 import type { TablePagesJob, TablePagesPlans } from "./worker/table-pages.job";
-import { runTablePages } from "./worker/table-pages.loop";
+import { type CommittedPage, runTablePages } from "./worker/table-pages.loop";
 import { TypeOrmPageStore } from "./worker/typeorm-page.store";
 
 /**
@@ -61,8 +65,10 @@ export class SyncRunner {
     private readonly connections: IntegrationConnectionFactory,
     private readonly settings: SyncRunnerSettings,
     private readonly logger: Logger,
+    /** Where committed pages and deletes are announced (subscriptions). */
+    private readonly changes: RecordChangePublisher,
   ) {
-    this.auditedDeletes = new AuditedDeletes(dataSource, logger);
+    this.auditedDeletes = new AuditedDeletes(dataSource, logger, changes);
     this.database = databaseConnectionOf(dataSource.options);
     this.workers = new SyncWorkerHost(logger, SYNC_WORKER_LIMITS);
   }
@@ -108,6 +114,7 @@ export class SyncRunner {
         this.settings.pageSize,
         counts,
         signal,
+        run.id,
       ))
     ) {
       await this.dataSource.getRepository(SyncRun).update({ id: run.id }, { tables: counts });
@@ -208,7 +215,7 @@ export class SyncRunner {
 
     const lastReconciled = state?.lastReconciledAt?.getTime() ?? 0;
     if (full || Date.now() - lastReconciled >= this.settings.reconcileEveryMs) {
-      tableCounts.deleted = await this.reconcile(integration, table, scope, client, signal);
+      tableCounts.deleted = await this.reconcile(run, integration, table, scope, client, signal);
       // An upsert: an empty table has no state row yet, and without one it reconciled every run.
       await states.upsert(
         {
@@ -256,9 +263,19 @@ export class SyncRunner {
       plans: this.plansOf(table),
       run: { id: run.id, counts: allCounts, index: allCounts.indexOf(tableCounts) },
     };
-    const onProgress = (counts: SyncTableCounts) => {
+    const onProgress = (counts: SyncTableCounts, page: CommittedPage) => {
       tableCounts.fetched = counts.fetched;
       tableCounts.upserted = counts.upserted;
+      // Here, on the main thread, once the worker's transaction has committed.
+      this.announce(
+        run,
+        integration.id,
+        table.spec.name,
+        "INSERT",
+        page.inserted,
+        page.committedAt,
+      );
+      this.announce(run, integration.id, table.spec.name, "UPDATE", page.updated, page.committedAt);
     };
     if (this.database === null) {
       await runTablePages(job, {
@@ -314,6 +331,29 @@ export class SyncRunner {
     return plans;
   }
 
+  /** One change per operation kind of a committed write; nothing when it touched no row. */
+  private announce(
+    run: SyncRun,
+    integrationId: string,
+    table: string,
+    operation: RecordChangeOperation,
+    sysIds: readonly string[],
+    committedAt: Date,
+  ): void {
+    if (sysIds.length === 0) {
+      return;
+    }
+    this.changes.publish({
+      integrationId,
+      table,
+      sysIds,
+      operation,
+      source: "SYNC",
+      syncRunId: run.id,
+      committedAt,
+    });
+  }
+
   /** Stops the sync worker (gateway stop). */
   async close(): Promise<void> {
     await this.workers.close();
@@ -324,6 +364,7 @@ export class SyncRunner {
    * keyset, `sysparm_fields=sys_id`) against ours, range by range, so memory stays flat.
    */
   private async reconcile(
+    run: SyncRun,
     integration: Integration,
     table: SyncTable,
     scope: EncodedQuery | undefined,
@@ -347,10 +388,9 @@ export class SyncRunner {
       const local: Array<{ sysId: string }> = await query.getRawMany();
       const gone = local.map((row) => row.sysId).filter((sysId) => !remote.has(sysId));
       for (let start = 0; start < gone.length; start += 500) {
-        await repository.delete({
-          integrationId: integration.id,
-          sysId: In(gone.slice(start, start + 500)),
-        });
+        const batch = gone.slice(start, start + 500);
+        await repository.delete({ integrationId: integration.id, sysId: In(batch) });
+        this.announce(run, integration.id, table.spec.name, "DELETE", batch, new Date());
       }
       deleted += gone.length;
     };

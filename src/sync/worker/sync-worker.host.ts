@@ -8,6 +8,7 @@ import type { AuthProvider } from "../../servicenow";
 import type { SyncTableCounts } from "../sync-run.entity";
 import { SYNC_WORKER_FILE, SYNC_WORKER_MARK } from "./sync.worker";
 import type { FromWorker, TablePagesJob, ToWorker, WorkerClientSettings } from "./table-pages.job";
+import type { CommittedPage } from "./table-pages.loop";
 import { fromWire, toWire, type WireError } from "./worker-error.wire";
 
 /** The sync worker thread died under a run: its committed pages stay, the rest is not done. */
@@ -26,7 +27,7 @@ export interface TablePagesRequest {
   /** The run's logger: the worker's log lines land here, with its context and redaction. */
   readonly log: Logger;
   readonly signal: AbortSignal;
-  readonly onProgress: (counts: SyncTableCounts) => void;
+  readonly onProgress: (counts: SyncTableCounts, page: CommittedPage) => void;
 }
 
 interface PendingJob {
@@ -163,7 +164,7 @@ export class SyncWorkerHost {
         void this.authorize(worker, job.request.auth, message);
         return;
       case "progress":
-        job.request.onProgress(message.counts);
+        job.request.onProgress(message.counts, message.page);
         return;
       case "log":
         job.request.log[message.level](message.object, message.message);

@@ -78,7 +78,7 @@ class SyncWorker {
         client,
         store,
         signal: abort.signal,
-        onProgress: (counts) => this.post({ type: "progress", jobId, counts }),
+        onProgress: (counts, page) => this.post({ type: "progress", jobId, counts, page }),
       });
       this.post({ type: "done", jobId });
     } catch (error) {

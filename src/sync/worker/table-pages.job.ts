@@ -1,6 +1,7 @@
 import type { DatabaseConnection } from "../../database/data-source";
 import type { AuthKind, RecordCursor } from "../../servicenow";
 import type { SyncTableCounts } from "../sync-run.entity";
+import type { CommittedPage } from "./table-pages.loop";
 import type { UpsertPlan } from "./upsert.plan";
 import type { WireError } from "./worker-error.wire";
 
@@ -74,10 +75,11 @@ export type FromWorker =
       readonly rejectedAuthorization?: string;
     }
   | {
-      /** A page committed: this table's counts, as now stored in the run row. */
+      /** A page committed: this table's counts, as now stored in the run row, and its sys_ids. */
       readonly type: "progress";
       readonly jobId: number;
       readonly counts: SyncTableCounts;
+      readonly page: CommittedPage;
     }
   | {
       readonly type: "log";

@@ -2,15 +2,23 @@ import { pageRecords, type ServiceNowClient } from "../../servicenow";
 import { isOpenSecond } from "../sync-resume";
 import type { SyncTableCounts } from "../sync-run.entity";
 import { TABLE_MAPPERS } from "../table-mappers";
-import { PageStatements, type PageStore } from "./page.store";
+import { type PageChanges, PageStatements, type PageStore } from "./page.store";
 import type { TablePagesJob } from "./table-pages.job";
 
 export interface TablePagesContext {
   readonly client: ServiceNowClient;
   readonly store: PageStore;
   readonly signal: AbortSignal;
-  /** After each committed page: the table's counts as the run row now holds them. */
-  readonly onProgress: (counts: SyncTableCounts) => void;
+  /**
+   * After each committed page: the table's counts as the run row now holds them, and the
+   * sys_ids the page inserted and updated (for subscribers, announced only once committed).
+   */
+  readonly onProgress: (counts: SyncTableCounts, page: CommittedPage) => void;
+}
+
+/** What one committed page changed, and when its transaction committed. */
+export interface CommittedPage extends PageChanges {
+  readonly committedAt: Date;
 }
 
 /**
@@ -57,7 +65,7 @@ export async function runTablePages(job: TablePagesJob, context: TablePagesConte
     );
     tableCounts.fetched += page.records.length;
     tableCounts.upserted += rows.length;
-    await store.commit(statements, {
+    const changes = await store.commit(statements, {
       integrationId: job.integrationId,
       tableName: mapper.spec.name,
       rows,
@@ -67,7 +75,7 @@ export async function runTablePages(job: TablePagesJob, context: TablePagesConte
       runId: job.run.id,
       counts,
     });
-    context.onProgress({ ...tableCounts });
+    context.onProgress({ ...tableCounts }, { ...changes, committedAt: new Date() });
     signal.throwIfAborted();
   }
 }

@@ -1,6 +1,6 @@
 import type { DataSource } from "typeorm";
 
-import type { PageCommit, PageStatements, PageStore } from "./page.store";
+import type { PageChanges, PageCommit, PageStatements, PageStore } from "./page.store";
 
 /**
  * Pages committed through the main DataSource: for a database no second connection can open
@@ -9,13 +9,19 @@ import type { PageCommit, PageStatements, PageStore } from "./page.store";
 export class TypeOrmPageStore implements PageStore {
   constructor(private readonly dataSource: DataSource) {}
 
-  async commit(statements: PageStatements, page: PageCommit): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await statements.write(
-        { execute: (sql, parameters) => manager.query(sql, [...parameters]) },
+  commit(statements: PageStatements, page: PageCommit): Promise<PageChanges> {
+    return this.dataSource.transaction((manager) =>
+      statements.write(
+        {
+          execute: (sql, parameters) => manager.query(sql, [...parameters]),
+          firstColumn: async (sql, parameters) => {
+            const rows: Array<Record<string, unknown>> = await manager.query(sql, [...parameters]);
+            return rows.map((row) => Object.values(row)[0]);
+          },
+        },
         page,
-      );
-    });
+      ),
+    );
   }
 
   close(): Promise<void> {
