@@ -267,15 +267,10 @@ export class SyncRunner {
       tableCounts.fetched = counts.fetched;
       tableCounts.upserted = counts.upserted;
       // Here, on the main thread, once the worker's transaction has committed.
-      this.announce(
-        run,
-        integration.id,
-        table.spec.name,
-        "INSERT",
-        page.inserted,
-        page.committedAt,
-      );
-      this.announce(run, integration.id, table.spec.name, "UPDATE", page.updated, page.committedAt);
+      const committedAt = new Date(page.committedAt);
+      const name = table.spec.name;
+      this.announce(run, integration.id, name, "INSERT", page.inserted, committedAt);
+      this.announce(run, integration.id, name, "UPDATE", page.updated, committedAt);
     };
     if (this.database === null) {
       await runTablePages(job, {

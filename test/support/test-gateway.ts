@@ -53,6 +53,8 @@ export async function startTestGateway(
     logger?: Logger;
     /** false: every read through services and DataLoaders, as before the read plans. */
     readPlans?: boolean;
+    /** Events a subscriber may leave waiting before it is dropped (4430). */
+    subscriberQueueLimit?: number;
   } = {},
 ): Promise<TestGateway> {
   const database: TestDatabase = await createTestDatabase();
@@ -78,6 +80,7 @@ export async function startTestGateway(
     sqlLogger: options.sqlLogger,
     synchronize: options.migrations === false,
     readPlans: options.readPlans,
+    subscriberQueueLimit: options.subscriberQueueLimit,
   });
   return {
     gateway,

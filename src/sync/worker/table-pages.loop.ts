@@ -18,7 +18,8 @@ export interface TablePagesContext {
 
 /** What one committed page changed, and when its transaction committed. */
 export interface CommittedPage extends PageChanges {
-  readonly committedAt: Date;
+  /** Epoch milliseconds: plain data over the port (a Date would be rebuilt in another realm). */
+  readonly committedAt: number;
 }
 
 /**
@@ -75,7 +76,7 @@ export async function runTablePages(job: TablePagesJob, context: TablePagesConte
       runId: job.run.id,
       counts,
     });
-    context.onProgress({ ...tableCounts }, { ...changes, committedAt: new Date() });
+    context.onProgress({ ...tableCounts }, { ...changes, committedAt: Date.now() });
     signal.throwIfAborted();
   }
 }
