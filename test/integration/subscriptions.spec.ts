@@ -287,6 +287,23 @@ describe("a subscriber that does not keep up", () => {
     expect(metrics).toMatch(/^gateway_subscribers 1$/m);
     await fast.dispose();
   }, 60_000);
+
+  it("stops the gateway promptly even when a subscriber never answers the close frame", async () => {
+    const bus = gateway.gateway.recordChanges;
+    const stuck = await pausedSubscriber(
+      gateway.gateway.graphqlUrl,
+      "subscription { recordsChanged { sysIds } }",
+    );
+    await waitFor(() => bus.listenerCount === 1);
+    stuck.socket.pause();
+    const started = Date.now();
+    await gateway.gateway.stop();
+    // ws would otherwise wait 30 s for the handshake.
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(bus.listenerCount).toBe(0);
+    stuck.socket.resume();
+    await stuck.closed;
+  });
 });
 
 /** A raw graphql-ws connection, subscribed, whose socket the test pauses and resumes. */

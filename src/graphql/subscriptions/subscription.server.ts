@@ -38,6 +38,9 @@ import { createLoaders, type Loaders } from "../loaders/loaders";
 export const SLOW_SUBSCRIBER_CLOSE_CODE = 4430;
 export const SLOW_SUBSCRIBER_REASON = "subscriber too slow";
 
+/** How long a stopping gateway waits for clients to answer its close frame. */
+const CLOSE_GRACE_MS = 1000;
+
 export interface SubscriptionServerOptions {
   readonly httpServer: http.Server;
   readonly schema: GraphQLSchema;
@@ -210,6 +213,19 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
   );
   log.debug("subscriptions served over graphql-ws on /graphql");
   return {
-    close: () => server.dispose() as Promise<void>,
+    async close() {
+      // dispose() waits for every client's closing handshake; one that never answers (paused,
+      // gone) would hold the stop for ws's 30 s close timeout.
+      const terminate = setTimeout(() => {
+        for (const socket of webSockets.clients) {
+          socket.terminate();
+        }
+      }, CLOSE_GRACE_MS);
+      try {
+        await server.dispose();
+      } finally {
+        clearTimeout(terminate);
+      }
+    },
   };
 }
