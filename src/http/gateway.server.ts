@@ -394,6 +394,7 @@ async function serve(
       events: options.subscriberQueueLimit ?? DEFAULT_QUEUE_LIMITS.events,
     },
     maxDepth: config.graphql.maxDepth,
+    maxCost: config.graphql.maxCost,
     production,
     metrics,
     logger,

@@ -60,8 +60,8 @@ describe("subscriptions to record changes over graphql-ws", () => {
         approvalsPerChange: 1,
         journalPerRecord: 1,
       },
-      // Several incident pages per run.
-      env: { SYNC_PAGE_SIZE: "50" },
+      // Several incident pages per run; the lowest cost limit, for the limits test.
+      env: { SYNC_PAGE_SIZE: "50", GRAPHQL_MAX_COST: "100" },
     });
   }, 60_000);
 
@@ -204,6 +204,30 @@ describe("subscriptions to record changes over graphql-ws", () => {
       extensions: { code: "BAD_USER_INPUT", field: "tables" },
     });
     await subscriber.dispose();
+  });
+
+  it("applies the HTTP limits to subscriptions and serves only subscriptions over the socket", async () => {
+    const url = harness.gateway.gateway.graphqlUrl;
+    const refusal = async (query: string) => {
+      const subscriber = subscribe(url, ADMIN_TOKEN, query);
+      await waitFor(() => subscriber.errors.length > 0);
+      await subscriber.dispose();
+      return (subscriber.errors[0] as { extensions?: { code?: string } }).extensions?.code;
+    };
+    const managers = "manager { ".repeat(11) + "sysId" + " }".repeat(11);
+    expect(await refusal(`subscription { incidentChanged { caller { ${managers} } } }`)).toBe(
+      "QUERY_TOO_DEEP",
+    );
+    expect(await refusal("subscription { incidentChanged { noSuchField } }")).toBe(
+      "GRAPHQL_VALIDATION_FAILED",
+    );
+    expect(await refusal("subscription { incidentChanged {")).toBe("GRAPHQL_PARSE_FAILED");
+    expect(
+      await refusal(
+        "subscription { incidentChanged { updates(first: 100) { sysId } assignedTo { sysId } } }",
+      ),
+    ).toBe("QUERY_TOO_COSTLY");
+    expect(await refusal("query { integrations { id } }")).toBe("BAD_REQUEST");
   });
 
   it("closes a connection with 4403 when its token is missing or wrong", async () => {

@@ -60,7 +60,8 @@ export function subscribe<T>(
           events.push(result.data as T);
         }
       },
-      error: (error) => errors.push(error),
+      // graphql-ws hands over an operation's refusal (validation, limits) as an array.
+      error: (error) => errors.push(...(Array.isArray(error) ? error : [error])),
       complete: () => undefined,
     },
   );

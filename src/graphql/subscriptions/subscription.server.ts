@@ -29,6 +29,7 @@ import {
   type RecordChangeQueueLimits,
 } from "../../modules/record-changes/record-change.queue";
 import type { Caller, GraphQLContext } from "../context.type";
+import { operationCost, tooCostly } from "../cost-limit.plugin";
 import { depthLimitRule } from "../depth-limit.rule";
 import { createErrorFormatter } from "../format-error";
 import { introspectionLimitRule } from "../introspection-limit.rule";
@@ -50,6 +51,8 @@ export interface SubscriptionServerOptions {
   readonly recordChanges: RecordChangeBus;
   readonly queueLimits: RecordChangeQueueLimits;
   readonly maxDepth: number;
+  /** GRAPHQL_MAX_COST, applied to what one event of a subscription resolves. */
+  readonly maxCost: number;
   readonly production: boolean;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
@@ -71,6 +74,20 @@ type ConnectionContext = Context<Record<string, unknown>, Extra & Partial<Connec
 /** A subscription's context: an HTTP request's, with loaders renewed for every event. */
 interface SubscriptionContext extends GraphQLContext {
   renewLoaders(): void;
+}
+
+/** The error with `code` unless it carries one already. */
+function coded(error: unknown, code: string): GraphQLError {
+  const graphqlError = error instanceof GraphQLError ? error : new GraphQLError(String(error));
+  if (typeof graphqlError.extensions.code === "string") {
+    return graphqlError;
+  }
+  return new GraphQLError(graphqlError.message, {
+    nodes: graphqlError.nodes,
+    source: graphqlError.source,
+    positions: graphqlError.positions,
+    extensions: { ...graphqlError.extensions, code },
+  });
 }
 
 function isSubscriptionContext(value: unknown): value is SubscriptionContext {
@@ -141,11 +158,12 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
         try {
           document = parse(payload.query);
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+          return [coded(error, "GRAPHQL_PARSE_FAILED")];
         }
         const errors = validate(schema, document, rules);
         if (errors.length > 0) {
-          return errors;
+          // Apollo's codes for the same refusals over HTTP; our rules' own codes stay.
+          return errors.map((error) => coded(error, "GRAPHQL_VALIDATION_FAILED"));
         }
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) {
@@ -165,6 +183,10 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
               { extensions: { code: "BAD_REQUEST" } },
             ),
           ];
+        }
+        const cost = operationCost(schema, document, operation, payload.variables ?? {});
+        if (cost > options.maxCost) {
+          return [tooCostly(cost, options.maxCost)];
         }
         const caller = ctx.extra.caller;
         if (caller === undefined) {
