@@ -102,9 +102,9 @@ function isSubscriptionContext(value: unknown): value is SubscriptionContext {
  * GraphQL subscriptions over graphql-ws, on the HTTP server's port and path (/graphql): an
  * upgrade there is a WebSocket, anything else stays Express's. The token comes in the
  * connection_init payload (`{ "authorization": "Bearer <token>" }`) and is checked as HTTP's;
- * operations are validated with the HTTP rules (depth, introspection) and errors leave through
+ * operations get the HTTP limits (depth, introspection, cost per event) and errors leave through
  * the same formatter. Only subscriptions are served here: queries and mutations go over HTTP,
- * where the cost limit, CSRF prevention and metrics apply.
+ * where CSRF prevention and the operation metrics apply.
  */
 export function startSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
   const { schema, tokens, dataSource, readPlans, logger, metrics } = options;

@@ -20,7 +20,7 @@ export interface RecordChangeQueueHooks {
 }
 
 /** Where the queue listens: the bus, or anything that hands over changes the same way. */
-export interface RecordChangeSource {
+export interface RecordChangeSubscribable {
   subscribe(listener: (change: RecordChange) => void): () => void;
 }
 
@@ -48,7 +48,7 @@ export class RecordChangeQueue implements AsyncIterableIterator<RecordChange> {
   private readonly unsubscribe: () => void;
 
   constructor(
-    source: RecordChangeSource,
+    source: RecordChangeSubscribable,
     private readonly accept: (change: RecordChange) => boolean,
     private readonly limits: RecordChangeQueueLimits,
     private readonly hooks: RecordChangeQueueHooks,
