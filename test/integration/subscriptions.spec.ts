@@ -191,6 +191,39 @@ describe("subscriptions to record changes over graphql-ws", () => {
     await waitFor(() => listeners() === before);
   });
 
+  it("ends an incidentChanged subscription with an error when its records cannot be read, letting its queue go", async () => {
+    const before = listeners();
+    const subscriber = subscribe<IncidentChanged>(
+      harness.gateway.gateway.graphqlUrl,
+      ADMIN_TOKEN,
+      "subscription { incidentChanged { sysId } }",
+    );
+    await waitFor(() => listeners() === before + 1);
+    const { dataSource } = harness.gateway.gateway;
+    // The table is away for a moment: the read fails in the database itself.
+    await dataSource.query('ALTER TABLE "incident" RENAME TO "incident_away"');
+    try {
+      harness.gateway.gateway.recordChanges.publish({
+        integrationId: harness.integrationId,
+        table: "incident",
+        sysIds: [harness.simulator.all("incident")[0].sys_id],
+        operation: "UPDATE",
+        source: "WEBHOOK",
+        syncRunId: null,
+        committedAt: new Date(),
+      });
+      await waitFor(() => subscriber.errors.length > 0);
+    } finally {
+      await dataSource.query('ALTER TABLE "incident_away" RENAME TO "incident"');
+    }
+    expect(subscriber.errors[0]).toMatchObject({
+      message: "Internal server error",
+      extensions: { code: "INTERNAL_SERVER_ERROR" },
+    });
+    await waitFor(() => listeners() === before);
+    await subscriber.dispose();
+  });
+
   it("refuses unknown table names with BAD_USER_INPUT naming the tables argument", async () => {
     const subscriber = subscribe<RecordsChanged>(
       harness.gateway.gateway.graphqlUrl,

@@ -115,13 +115,20 @@ class ChangedRecordsIterator implements AsyncIterableIterator<object> {
         return { value: undefined, done: true };
       }
       const { integrationId, sysIds } = change.value;
-      this.pending = [
-        ...(await this.reader.read(INCIDENT_TABLE, this.plan, {
-          integrationId,
-          sysIds,
-          filter: this.filter,
-        })),
-      ];
+      try {
+        this.pending = [
+          ...(await this.reader.read(INCIDENT_TABLE, this.plan, {
+            integrationId,
+            sysIds,
+            filter: this.filter,
+          })),
+        ];
+      } catch (error) {
+        // The subscription ends with this error (graphql-ws sends it); a rejected next() is
+        // never followed by return(), so the queue is let go here.
+        await this.changes.return?.();
+        throw error;
+      }
     }
   }
 
