@@ -41,7 +41,7 @@ runChild(async () => {
         ? { kind: "postgres", url: file }
         : { kind: "sqlite", path: file },
     },
-    logger: createLogger("warn"),
+    logger: createLogger(process.env.BENCH_GATEWAY_LOG ?? "warn"),
     adminToken: BENCH_ADMIN_TOKEN,
     secretBox: new SecretBox(randomBytes(32)),
     awsSecrets: null,
