@@ -4,6 +4,7 @@ import { WriteAllowance } from "../modules/incident-writes/write-allowance.entit
 import { WriteLogEntry } from "../modules/incident-writes/write-log.entity";
 import { Integration } from "../modules/integrations/integration.entity";
 import { OAuthState } from "../modules/integrations/oauth-state.entity";
+import { DeferredIndex } from "../sync/deferred-index.entity";
 import { SyncLease } from "../sync/sync-lease.entity";
 import { SyncRun } from "../sync/sync-run.entity";
 import { SyncState } from "../sync/sync-state.entity";
@@ -25,6 +26,7 @@ export const ENTITIES = [
   SyncState,
   OAuthState,
   SyncLease,
+  DeferredIndex,
   WriteLogEntry,
   WriteAllowance,
 ];

@@ -19,6 +19,7 @@ import {
 } from "../servicenow";
 import { AuditedDeletes } from "./audited-deletes";
 import { isIdleTable, ProbeZones, type RunZone } from "./change-probe";
+import { DeferredIndexes } from "./deferred-indexes";
 import { upsertPlanOf } from "./row-upserter";
 import { resumeCursor } from "./sync-resume";
 import { SyncRun, type SyncTableCounts } from "./sync-run.entity";
@@ -59,6 +60,7 @@ export class SyncRunner {
   /** Where table page loops run, off the thread that answers requests. */
   readonly workers: SyncWorkerHost;
   private readonly probeZones = new ProbeZones();
+  private readonly deferredIndexes: DeferredIndexes;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -69,6 +71,7 @@ export class SyncRunner {
     private readonly changes: RecordChangePublisher,
   ) {
     this.auditedDeletes = new AuditedDeletes(dataSource, logger, changes);
+    this.deferredIndexes = new DeferredIndexes(dataSource, logger);
     this.database = databaseConnectionOf(dataSource.options);
     this.workers = new SyncWorkerHost(logger, SYNC_WORKER_LIMITS);
   }
@@ -206,12 +209,21 @@ export class SyncRunner {
       (field) => !excluded.has(field) && !journal.has(field),
     );
     const started = Date.now();
-    await this.runPages(run, integration, table, client, timeZone, fields, after, {
-      tableCounts,
-      allCounts,
-      signal,
-      log,
-    });
+    // A backfill from the start into an empty table builds its secondary indexes once, at the end.
+    const deferred =
+      after === undefined && (await this.deferredIndexes.suspendIfEmpty(table.entity));
+    try {
+      await this.runPages(run, integration, table, client, timeZone, fields, after, {
+        tableCounts,
+        allCounts,
+        signal,
+        log,
+      });
+    } finally {
+      if (deferred) {
+        await this.restoreIndexes(table, log);
+      }
+    }
 
     const lastReconciled = state?.lastReconciledAt?.getTime() ?? 0;
     if (full || Date.now() - lastReconciled >= this.settings.reconcileEveryMs) {
@@ -347,6 +359,28 @@ export class SyncRunner {
       syncRunId: run.id,
       committedAt,
     });
+  }
+
+  /**
+   * Recreates indexes deferred by a backfill that did not finish (a process that died); call it
+   * only when no run is in progress anywhere, or a running backfill loses its speed-up.
+   */
+  async restoreDeferredIndexes(): Promise<number> {
+    return this.deferredIndexes.restore();
+  }
+
+  private async restoreIndexes(table: SyncTable, log: Logger): Promise<void> {
+    const started = Date.now();
+    try {
+      const restored = await this.deferredIndexes.restore(table.entity);
+      log.info(
+        { table: table.spec.name, indexes: restored, ms: Date.now() - started },
+        "indexes built",
+      );
+    } catch (error) {
+      // The rows are committed and correct; the next start (or backfill) builds what is missing.
+      log.error({ err: error, table: table.spec.name }, "could not build the deferred indexes");
+    }
   }
 
   /** Stops the sync worker (gateway stop). */
