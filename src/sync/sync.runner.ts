@@ -11,7 +11,6 @@ import type {
 } from "../modules/record-changes/record-change.event";
 import {
   type EncodedQuery,
-  fetchTableFields,
   fetchUserTimeZone,
   pageSysIds,
   type RecordCursor,
@@ -195,25 +194,12 @@ export class SyncRunner {
       return;
     }
     const timeZone = await zone.forPages();
-    const excluded = this.excludedFields(integration, name);
-    // Every field the instance has (custom ones included) lands in `attributes`; when the
-    // dictionary is not readable, the fields the gateway maps are still complete.
-    const discovered = await fetchTableFields(client, name, table.spec.parentTables, signal);
-    if (discovered === null) {
-      log.info({ table: name }, "sys_dictionary is not readable; syncing the mapped fields only");
-    }
-    // Journal fields on the record carry the latest entries as text: their entries are
-    // journal rows of their own (kept or excluded there), never attributes of the record.
-    const journal = new Set(table.spec.journalFields ?? []);
-    const fields = [...new Set([...table.spec.fields, ...(discovered ?? [])])].filter(
-      (field) => !excluded.has(field) && !journal.has(field),
-    );
     const started = Date.now();
     // A backfill from the start into an empty table builds its secondary indexes once, at the end.
     const deferred =
       after === undefined && (await this.deferredIndexes.suspendIfEmpty(table.entity));
     try {
-      await this.runPages(run, integration, table, client, timeZone, fields, after, {
+      await this.runPages(run, integration, table, client, timeZone, after, {
         tableCounts,
         allCounts,
         signal,
@@ -254,7 +240,6 @@ export class SyncRunner {
     table: SyncTable,
     client: ServiceNowClient,
     timeZone: string,
-    fields: readonly string[],
     after: RecordCursor | undefined,
     progress: {
       tableCounts: SyncTableCounts;
@@ -268,7 +253,6 @@ export class SyncRunner {
       tableIndex: SYNC_TABLES.indexOf(table),
       integrationId: integration.id,
       excludedFields: integration.excludedFields,
-      fields,
       timeZone,
       ...(after ? { after } : {}),
       pageSize: this.settings.pageSize,
@@ -289,6 +273,7 @@ export class SyncRunner {
         client,
         store: new TypeOrmPageStore(this.dataSource),
         signal,
+        log,
         onProgress,
       });
       return;

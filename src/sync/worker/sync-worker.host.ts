@@ -59,10 +59,14 @@ export class SyncWorkerHost {
     return this.worker;
   }
 
-  run(request: TablePagesRequest): Promise<void> {
+  async run(request: TablePagesRequest): Promise<void> {
     if (this.closed) {
-      return Promise.reject(new SyncWorkerError("The sync worker is stopped"));
+      throw new SyncWorkerError("The sync worker is stopped");
     }
+    request.signal.throwIfAborted();
+    // The first header travels with the job: the worker asking for it would wait for this
+    // thread's next turn (behind every request it is answering) before the table's first page.
+    const authorization = await request.auth.authorize();
     request.signal.throwIfAborted();
     const worker = this.started();
     const jobId = this.nextJobId++;
@@ -83,6 +87,7 @@ export class SyncWorkerHost {
       },
       database: request.database,
       log: { level: request.log.level, bindings: {} },
+      authorization,
     });
     return settled.then(
       () => {

@@ -6,8 +6,9 @@ import type { UpsertPlan } from "./upsert.plan";
 import type { WireError } from "./worker-error.wire";
 
 /**
- * One table's page loop, as plain data the main thread hands to the sync worker: what to ask
- * ServiceNow for (after the watermark main read), how to map (the mapper's index in
+ * One table's page loop, as plain data the main thread hands to the sync worker: where to start
+ * (after the watermark main read; the worker reads the table's fields from the dictionary), how
+ * to map (the mapper's index in
  * TABLE_MAPPERS) and where each page commits, with its watermark and the run's counts.
  */
 export interface TablePagesJob {
@@ -16,7 +17,6 @@ export interface TablePagesJob {
   readonly integrationId: string;
   /** The integration's excluded fields: the worker derives the table's scope from them. */
   readonly excludedFields: ReadonlyArray<{ readonly table: string; readonly fields: string[] }>;
-  readonly fields: readonly string[];
   readonly timeZone: string;
   readonly after?: RecordCursor;
   readonly pageSize: number;
@@ -56,6 +56,8 @@ export type ToWorker =
       readonly client: WorkerClientSettings;
       readonly database: DatabaseConnection;
       readonly log: { readonly level: string; readonly bindings: Record<string, unknown> };
+      /** The header the main thread's provider gave just before sending the job. */
+      readonly authorization: string;
     }
   | { readonly type: "abort"; readonly jobId: number }
   | {

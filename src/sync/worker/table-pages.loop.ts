@@ -1,4 +1,6 @@
-import { pageRecords, type ServiceNowClient } from "../../servicenow";
+import type { Logger } from "../../logging/logger";
+import { fetchTableFields, pageRecords, type ServiceNowClient } from "../../servicenow";
+import { syncFieldsOf } from "../sync-fields";
 import { isOpenSecond } from "../sync-resume";
 import type { SyncTableCounts } from "../sync-run.entity";
 import { TABLE_MAPPERS } from "../table-mappers";
@@ -9,6 +11,7 @@ export interface TablePagesContext {
   readonly client: ServiceNowClient;
   readonly store: PageStore;
   readonly signal: AbortSignal;
+  readonly log: Logger;
   /**
    * After each committed page: the table's counts as the run row now holds them, and the
    * sys_ids the page inserted and updated (for subscribers, announced only once committed).
@@ -38,6 +41,21 @@ export async function runTablePages(job: TablePagesJob, context: TablePagesConte
     new Set(job.excludedFields.find((entry) => entry.table === table)?.fields ?? []);
   // Main already answered the null case (nothing of the table is read) before sending the job.
   const scope = mapper.scope?.(excluded) ?? undefined;
+  // Read here rather than by the main thread: one turn of its event loop less per table, and
+  // under read load a turn there is a queue of requests long.
+  const discovered = await fetchTableFields(
+    client,
+    mapper.spec.name,
+    mapper.spec.parentTables,
+    signal,
+  );
+  if (discovered === null) {
+    context.log.info(
+      { table: mapper.spec.name },
+      "sys_dictionary is not readable; syncing the mapped fields only",
+    );
+  }
+  const fields = syncFieldsOf(mapper.spec, discovered, excluded(mapper.spec.name));
   const statements = new PageStatements(job.plans);
   const counts = job.run.counts.map((entry) => ({ ...entry }));
   const tableCounts = counts[job.run.index];
@@ -48,7 +66,7 @@ export async function runTablePages(job: TablePagesJob, context: TablePagesConte
   let openFrom: Date | null = null;
   for await (const page of pageRecords(client, {
     table: mapper.spec.name,
-    fields: job.fields,
+    fields,
     cursorField: mapper.spec.cursorField,
     timeZone: job.timeZone,
     scope,
