@@ -21,11 +21,25 @@ export class DeferredIndexes {
   /** Drops the table's non-unique indexes when it holds no row; true when any was dropped. */
   async suspendIfEmpty(entity: EntityTarget<unknown>): Promise<boolean> {
     const metadata = this.dataSource.getMetadata(entity);
+    const isEmpty = async (manager: EntityManager) =>
+      (
+        (await manager.query(
+          `SELECT 1 AS "one" FROM ${quoteTablePath(metadata.tablePath)} LIMIT 1`,
+        )) as unknown[]
+      ).length === 0;
+    // Outside a transaction first: a table in use is left without taking any lock.
+    if (!(await isEmpty(this.dataSource.manager))) {
+      return false;
+    }
     return this.dataSource.transaction(async (manager) => {
-      const rows: unknown[] = await manager.query(
-        `SELECT 1 AS "one" FROM ${quoteTablePath(metadata.tablePath)} LIMIT 1`,
-      );
-      if (rows.length > 0) {
+      if (this.dataSource.options.type === "postgres") {
+        // Replicas starting first backfills at once take turns: without it, each holds the
+        // table's share lock from its check while the other's DROP INDEX waits for it (deadlock).
+        await manager.query("SELECT pg_advisory_xact_lock(hashtext($1))", [
+          `sync_deferred_index:${metadata.tablePath}`,
+        ]);
+      }
+      if (!(await isEmpty(manager))) {
         return false;
       }
       const indexes = await this.secondaryIndexes(manager, metadata.tableName, metadata.schema);

@@ -1,15 +1,19 @@
 import { Writable } from "node:stream";
 
-import type { DataSource } from "typeorm";
+import { DataSource } from "typeorm";
 
 import { createLogger } from "../../src/logging/logger";
+import { Incident } from "../../src/modules/incidents/incident.entity";
 import { DeferredIndex } from "../../src/sync/deferred-index.entity";
+import { DeferredIndexes } from "../../src/sync/deferred-indexes";
 import {
   parity,
   parityProblems,
   startSyncHarness,
   type SyncHarness,
 } from "../support/sync-harness";
+
+const isPostgres = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "");
 
 /** Every index of the gateway's record tables, by name, with its defining statement. */
 async function indexDefinitions(dataSource: DataSource): Promise<Map<string, string>> {
@@ -52,6 +56,29 @@ describe("deferred indexes of a first backfill", () => {
   afterAll(async () => {
     await harness.stop();
   });
+
+  (isPostgres ? it : it.skip)(
+    "lets two replicas that find one table empty take turns: one defers its indexes, neither fails",
+    async () => {
+      const dataSource = harness.gateway.gateway.dataSource;
+      const before = await indexDefinitions(dataSource);
+      const other = new DataSource(dataSource.options);
+      await other.initialize();
+      try {
+        const silent = createLogger("silent");
+        const results = await Promise.all(
+          [dataSource, other].map((source) =>
+            new DeferredIndexes(source, silent).suspendIfEmpty(Incident),
+          ),
+        );
+        expect(results.sort()).toEqual([false, true]);
+        expect(await new DeferredIndexes(dataSource, silent).restore(Incident)).toBeGreaterThan(5);
+        expect(await indexDefinitions(dataSource)).toEqual(before);
+      } finally {
+        await other.destroy();
+      }
+    },
+  );
 
   it("builds every secondary index of an empty table after its first full run, exactly as the migrations define it", async () => {
     const dataSource = harness.gateway.gateway.dataSource;
