@@ -1,4 +1,4 @@
-import { type DataSource, In } from "typeorm";
+import type { DataSource } from "typeorm";
 
 import { type DatabaseConnection, databaseConnectionOf } from "../database/data-source";
 import type { ServiceNowRecordEntity } from "../database/servicenow-record.entity";
@@ -9,13 +9,7 @@ import type {
   RecordChangeOperation,
   RecordChangePublisher,
 } from "../modules/record-changes/record-change.event";
-import {
-  type EncodedQuery,
-  fetchUserTimeZone,
-  pageSysIds,
-  type RecordCursor,
-  type ServiceNowClient,
-} from "../servicenow";
+import { fetchUserTimeZone, type RecordCursor, type ServiceNowClient } from "../servicenow";
 import { AuditedDeletes } from "./audited-deletes";
 import { isIdleTable, ProbeZones, type RunZone } from "./change-probe";
 import { DeferredIndexes } from "./deferred-indexes";
@@ -195,11 +189,14 @@ export class SyncRunner {
     }
     const timeZone = await zone.forPages();
     const started = Date.now();
+    const lastReconciled = state?.lastReconciledAt?.getTime() ?? 0;
+    const reconcile = full || started - lastReconciled >= this.settings.reconcileEveryMs;
     // A backfill from the start into an empty table builds its secondary indexes once, at the end.
     const deferred =
       after === undefined && (await this.deferredIndexes.suspendIfEmpty(table.entity));
+    let deleted: number;
     try {
-      await this.runPages(run, integration, table, client, timeZone, after, {
+      deleted = await this.runPages(run, integration, table, client, timeZone, after, reconcile, {
         tableCounts,
         allCounts,
         signal,
@@ -211,9 +208,8 @@ export class SyncRunner {
       }
     }
 
-    const lastReconciled = state?.lastReconciledAt?.getTime() ?? 0;
-    if (full || Date.now() - lastReconciled >= this.settings.reconcileEveryMs) {
-      tableCounts.deleted = await this.reconcile(run, integration, table, scope, client, signal);
+    if (reconcile) {
+      tableCounts.deleted = deleted;
       // An upsert: an empty table has no state row yet, and without one it reconciled every run.
       await states.upsert(
         {
@@ -231,8 +227,9 @@ export class SyncRunner {
   }
 
   /**
-   * The table's page loop, on the sync worker (its own connection and client, credentials
-   * asked of `client.auth` here), or here when no second connection can reach the database.
+   * The table's page loop and, when due, its reconciliation, on the sync worker (its own
+   * connection and client, credentials asked of `client.auth` here), or here when no second
+   * connection can reach the database. Resolves with the rows the reconciliation deleted.
    */
   private async runPages(
     run: SyncRun,
@@ -241,13 +238,14 @@ export class SyncRunner {
     client: ServiceNowClient,
     timeZone: string,
     after: RecordCursor | undefined,
+    reconcile: boolean,
     progress: {
       tableCounts: SyncTableCounts;
       allCounts: SyncTableCounts[];
       signal: AbortSignal;
       log: Logger;
     },
-  ): Promise<void> {
+  ): Promise<number> {
     const { tableCounts, allCounts, signal, log } = progress;
     const job: TablePagesJob = {
       tableIndex: SYNC_TABLES.indexOf(table),
@@ -256,6 +254,7 @@ export class SyncRunner {
       timeZone,
       ...(after ? { after } : {}),
       pageSize: this.settings.pageSize,
+      reconcile,
       plans: this.plansOf(table),
       run: { id: run.id, counts: allCounts, index: allCounts.indexOf(tableCounts) },
     };
@@ -268,17 +267,19 @@ export class SyncRunner {
       this.announce(run, integration.id, name, "INSERT", page.inserted, committedAt);
       this.announce(run, integration.id, name, "UPDATE", page.updated, committedAt);
     };
+    const onDeleted = (sysIds: readonly string[], committedAt: number) =>
+      this.announce(run, integration.id, table.spec.name, "DELETE", sysIds, new Date(committedAt));
     if (this.database === null) {
-      await runTablePages(job, {
+      return runTablePages(job, {
         client,
         store: new TypeOrmPageStore(this.dataSource),
         signal,
         log,
         onProgress,
+        onDeleted,
       });
-      return;
     }
-    await this.workers.run({
+    return this.workers.run({
       job,
       client: {
         instanceUrl: integration.url,
@@ -290,6 +291,7 @@ export class SyncRunner {
       log,
       signal,
       onProgress,
+      onDeleted,
     });
   }
 
@@ -371,53 +373,5 @@ export class SyncRunner {
   /** Stops the sync worker (gateway stop). */
   async close(): Promise<void> {
     await this.workers.close();
-  }
-
-  /**
-   * Deletes cached rows ServiceNow no longer has: a merge of its sys_id pages (sys_id order,
-   * keyset, `sysparm_fields=sys_id`) against ours, range by range, so memory stays flat.
-   */
-  private async reconcile(
-    run: SyncRun,
-    integration: Integration,
-    table: SyncTable,
-    scope: EncodedQuery | undefined,
-    client: ServiceNowClient,
-    signal: AbortSignal,
-  ): Promise<number> {
-    const repository = this.dataSource.getRepository<ServiceNowRecordEntity>(table.entity);
-    let deleted = 0;
-    let previous: string | null = null;
-    const removeLocalRange = async (upTo: string | null, remote: ReadonlySet<string>) => {
-      const query = repository
-        .createQueryBuilder("record")
-        .select("record.sysId", "sysId")
-        .where("record.integrationId = :integrationId", { integrationId: integration.id });
-      if (previous !== null) {
-        query.andWhere("record.sysId > :previous", { previous });
-      }
-      if (upTo !== null) {
-        query.andWhere("record.sysId <= :upTo", { upTo });
-      }
-      const local: Array<{ sysId: string }> = await query.getRawMany();
-      const gone = local.map((row) => row.sysId).filter((sysId) => !remote.has(sysId));
-      for (let start = 0; start < gone.length; start += 500) {
-        const batch = gone.slice(start, start + 500);
-        await repository.delete({ integrationId: integration.id, sysId: In(batch) });
-        this.announce(run, integration.id, table.spec.name, "DELETE", batch, new Date());
-      }
-      deleted += gone.length;
-    };
-    for await (const page of pageSysIds(client, {
-      table: table.spec.name,
-      scope,
-      pageSize: Math.max(this.settings.pageSize, 1000),
-      signal,
-    })) {
-      await removeLocalRange(page.cursor, new Set(page.sysIds));
-      previous = page.cursor;
-    }
-    await removeLocalRange(null, new Set());
-    return deleted;
   }
 }

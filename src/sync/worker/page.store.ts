@@ -31,6 +31,8 @@ export interface PageExecutor extends UpsertExecutor {
 export interface PageStore {
   /** Resolves once committed, with what the page inserted and updated. */
   commit(statements: PageStatements, page: PageCommit): Promise<PageChanges>;
+  /** Statements outside a page's transaction, each committed on its own (reconciliation). */
+  readonly direct: PageExecutor;
   close(): Promise<void>;
 }
 

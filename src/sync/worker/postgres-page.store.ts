@@ -21,10 +21,10 @@ type PostgresConnection = Extract<DatabaseConnection, { kind: "postgres" }>;
  * connection under a name derived from their text.
  */
 export class PostgresPageStore implements PageStore {
-  private readonly executor: PageExecutor;
+  readonly direct: PageExecutor;
 
   private constructor(private readonly client: Client) {
-    this.executor = {
+    this.direct = {
       execute: async (sql, parameters) => {
         try {
           await client.query({ name: statementName(sql), text: sql, values: [...parameters] });
@@ -73,7 +73,7 @@ export class PostgresPageStore implements PageStore {
   async commit(statements: PageStatements, page: PageCommit): Promise<PageChanges> {
     await this.run("BEGIN");
     try {
-      const changes = await statements.write(this.executor, page);
+      const changes = await statements.write(this.direct, page);
       await this.run("COMMIT");
       return changes;
     } catch (error) {

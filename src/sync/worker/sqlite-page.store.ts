@@ -19,7 +19,7 @@ type SqliteConnection = Extract<DatabaseConnection, { kind: "sqlite" }>;
 export class SqlitePageStore implements PageStore {
   private readonly database: Database.Database;
   private readonly prepared = new Map<string, Database.Statement<unknown[]>>();
-  private readonly executor: PageExecutor;
+  readonly direct: PageExecutor;
 
   constructor(connection: SqliteConnection) {
     this.database = new Database(connection.path, {
@@ -32,7 +32,7 @@ export class SqlitePageStore implements PageStore {
     if (connection.wal) {
       this.database.pragma("journal_mode = WAL");
     }
-    this.executor = {
+    this.direct = {
       execute: (sql, parameters) => {
         try {
           // One array argument rather than thousands of spread arguments.
@@ -56,7 +56,7 @@ export class SqlitePageStore implements PageStore {
   async commit(statements: PageStatements, page: PageCommit): Promise<PageChanges> {
     this.run("BEGIN IMMEDIATE");
     try {
-      const changes = await statements.write(this.executor, page);
+      const changes = await statements.write(this.direct, page);
       this.run("COMMIT");
       return changes;
     } catch (error) {

@@ -28,11 +28,13 @@ export interface TablePagesRequest {
   readonly log: Logger;
   readonly signal: AbortSignal;
   readonly onProgress: (counts: SyncTableCounts, page: CommittedPage) => void;
+  readonly onDeleted: (sysIds: readonly string[], committedAt: number) => void;
 }
 
 interface PendingJob {
   readonly request: TablePagesRequest;
-  readonly resolve: () => void;
+  /** With the rows the job's reconciliation deleted. */
+  readonly resolve: (deleted: number) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -59,7 +61,8 @@ export class SyncWorkerHost {
     return this.worker;
   }
 
-  async run(request: TablePagesRequest): Promise<void> {
+  /** Resolves with the number of rows the job's reconciliation deleted (0 without one). */
+  async run(request: TablePagesRequest): Promise<number> {
     if (this.closed) {
       throw new SyncWorkerError("The sync worker is stopped");
     }
@@ -70,7 +73,7 @@ export class SyncWorkerHost {
     request.signal.throwIfAborted();
     const worker = this.started();
     const jobId = this.nextJobId++;
-    const settled = new Promise<void>((resolve, reject) => {
+    const settled = new Promise<number>((resolve, reject) => {
       this.jobs.set(jobId, { request, resolve, reject });
     });
     const abort = () => this.send(worker, { type: "abort", jobId });
@@ -90,10 +93,11 @@ export class SyncWorkerHost {
       authorization,
     });
     return settled.then(
-      () => {
+      (deleted) => {
         request.signal.removeEventListener("abort", abort);
         // As on the main thread: a run aborted during its last page still ends aborted.
         request.signal.throwIfAborted();
+        return deleted;
       },
       (error: unknown) => {
         request.signal.removeEventListener("abort", abort);
@@ -174,9 +178,12 @@ export class SyncWorkerHost {
       case "log":
         job.request.log[message.level](message.object, message.message);
         return;
+      case "deleted":
+        job.request.onDeleted(message.sysIds, message.committedAt);
+        return;
       case "done":
         this.settle(worker, message.jobId);
-        job.resolve();
+        job.resolve(message.deleted);
         return;
       case "failed":
         this.settle(worker, message.jobId);

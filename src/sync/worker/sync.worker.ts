@@ -75,14 +75,16 @@ class SyncWorker {
         timeoutMs: message.client.timeoutMs,
         retry: message.client.retry,
       });
-      await runTablePages(message.job, {
+      const deleted = await runTablePages(message.job, {
         client,
         store,
         signal: abort.signal,
         log,
         onProgress: (counts, page) => this.post({ type: "progress", jobId, counts, page }),
+        onDeleted: (sysIds, committedAt) =>
+          this.post({ type: "deleted", jobId, sysIds, committedAt }),
       });
-      this.post({ type: "done", jobId });
+      this.post({ type: "done", jobId, deleted });
     } catch (error) {
       this.post({ type: "failed", jobId, error: toWire(error, abort.signal.aborted) });
     } finally {

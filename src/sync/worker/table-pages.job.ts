@@ -20,6 +20,8 @@ export interface TablePagesJob {
   readonly timeZone: string;
   readonly after?: RecordCursor;
   readonly pageSize: number;
+  /** After the pages: delete what ServiceNow no longer has (full runs, and daily). */
+  readonly reconcile: boolean;
   readonly plans: TablePagesPlans;
   readonly run: { readonly id: string; readonly counts: SyncTableCounts[]; readonly index: number };
 }
@@ -91,5 +93,13 @@ export type FromWorker =
       readonly object: Record<string, unknown>;
       readonly message: string;
     }
-  | { readonly type: "done"; readonly jobId: number }
+  | {
+      /** A committed delete of the reconciliation: the sys_ids it removed. */
+      readonly type: "deleted";
+      readonly jobId: number;
+      readonly sysIds: readonly string[];
+      /** Epoch milliseconds. */
+      readonly committedAt: number;
+    }
+  | { readonly type: "done"; readonly jobId: number; readonly deleted: number }
   | { readonly type: "failed"; readonly jobId: number; readonly error: WireError };

@@ -6,6 +6,7 @@ import type { SyncTableCounts } from "../sync-run.entity";
 import { TABLE_MAPPERS } from "../table-mappers";
 import { type PageChanges, PageStatements, type PageStore } from "./page.store";
 import type { TablePagesJob } from "./table-pages.job";
+import { reconcileTable } from "./table-reconcile";
 
 export interface TablePagesContext {
   readonly client: ServiceNowClient;
@@ -17,6 +18,8 @@ export interface TablePagesContext {
    * sys_ids the page inserted and updated (for subscribers, announced only once committed).
    */
   readonly onProgress: (counts: SyncTableCounts, page: CommittedPage) => void;
+  /** After each committed delete of the reconciliation (epoch ms of its commit). */
+  readonly onDeleted: (sysIds: readonly string[], committedAt: number) => void;
 }
 
 /** What one committed page changed, and when its transaction committed. */
@@ -29,9 +32,14 @@ export interface CommittedPage extends PageChanges {
  * One table's pages after its watermark: fetched (the pager requests page N+1 while page N is
  * mapped and written), mapped, and committed each with its watermark and the run's counts in
  * one transaction, so a crash loses nothing and repeats nothing. Runs in the sync worker, or on
- * the main thread when no other connection can reach the database (in-memory SQLite).
+ * the main thread when no other connection can reach the database (in-memory SQLite). When the
+ * job says so, the table is then reconciled (deletes found); resolves with how many rows that
+ * deleted.
  */
-export async function runTablePages(job: TablePagesJob, context: TablePagesContext): Promise<void> {
+export async function runTablePages(
+  job: TablePagesJob,
+  context: TablePagesContext,
+): Promise<number> {
   const { client, store, signal } = context;
   const mapper = TABLE_MAPPERS[job.tableIndex];
   if (mapper === undefined) {
@@ -97,4 +105,22 @@ export async function runTablePages(job: TablePagesJob, context: TablePagesConte
     context.onProgress({ ...tableCounts }, { ...changes, committedAt: Date.now() });
     signal.throwIfAborted();
   }
+  if (!job.reconcile) {
+    return 0;
+  }
+  return reconcileTable(
+    {
+      integrationId: job.integrationId,
+      table: mapper.spec.name,
+      scope,
+      pageSize: job.pageSize,
+      rows: job.plans.rows,
+    },
+    {
+      client,
+      executor: store.direct,
+      signal,
+      onDeleted: (sysIds) => context.onDeleted(sysIds, Date.now()),
+    },
+  );
 }
