@@ -32,6 +32,11 @@ export interface SyncResult {
   readonly fetchedByTable: Readonly<Record<string, number>>;
   /** Peak RSS of the gateway process so far, MiB. */
   readonly peakRssMiB: number;
+  /**
+   * CPU time of the whole gateway process (every thread, GC included) during the run: unlike
+   * its duration, barely moved by other load on the machine, so changes compare across runs.
+   */
+  readonly cpuMs: number;
 }
 
 export interface SyncChildReady {

@@ -180,7 +180,10 @@ async function measureSync(
     };
     await download();
     const full = checked(await syncer.request<SyncResult>("sync", true));
-    progress("sync", `full sync: ${formatMs(full.ms)}, peak RSS ${full.peakRssMiB.toFixed(0)} MiB`);
+    progress(
+      "sync",
+      `full sync: ${formatMs(full.ms)} (gateway CPU ${formatMs(full.cpuMs)}), peak RSS ${full.peakRssMiB.toFixed(0)} MiB`,
+    );
     await download();
     if (!what.incremental) {
       return {

@@ -41,7 +41,7 @@ runChild(async () => {
         ? { kind: "postgres", url: file }
         : { kind: "sqlite", path: file },
     },
-    logger: createLogger("warn"),
+    logger: createLogger(process.env.BENCH_GATEWAY_LOG ?? "warn"),
     adminToken: BENCH_ADMIN_TOKEN,
     secretBox: new SecretBox(randomBytes(32)),
     awsSecrets: null,
@@ -109,6 +109,7 @@ runChild(async () => {
     {
       sync: async (input): Promise<SyncResult> => {
         const full = input === true;
+        const cpuBefore = process.cpuUsage();
         const started = performance.now();
         const { syncIntegration } = await graphql<{ syncIntegration: { id: string } }>(
           `
@@ -122,6 +123,7 @@ runChild(async () => {
         );
         await gateway.syncService.waitFor(id);
         const ms = performance.now() - started;
+        const cpu = process.cpuUsage(cpuBefore);
         const run = await gateway.dataSource
           .getRepository(SyncRun)
           .findOneByOrFail({ id: syncIntegration.id });
@@ -134,6 +136,7 @@ runChild(async () => {
             run.tables.filter((table) => table.fetched > 0).map((t) => [t.table, t.fetched]),
           ),
           peakRssMiB: peakRssMiB(),
+          cpuMs: (cpu.user + cpu.system) / 1000,
         };
       },
     },

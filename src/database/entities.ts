@@ -6,6 +6,7 @@ import { Integration } from "../modules/integrations/integration.entity";
 import { OAuthState } from "../modules/integrations/oauth-state.entity";
 import { WebhookDelivery } from "../modules/webhooks/webhook-delivery.entity";
 import { WebhookSecret } from "../modules/webhooks/webhook-secret.entity";
+import { DeferredIndex } from "../sync/deferred-index.entity";
 import { SyncLease } from "../sync/sync-lease.entity";
 import { SyncRun } from "../sync/sync-run.entity";
 import { SyncState } from "../sync/sync-state.entity";
@@ -27,6 +28,7 @@ export const ENTITIES = [
   SyncState,
   OAuthState,
   SyncLease,
+  DeferredIndex,
   WriteLogEntry,
   WriteAllowance,
   WebhookSecret,

@@ -1,5 +1,6 @@
 import type { ReadPlans } from "../database/read/read-plans";
 import type { Logger } from "../logging/logger";
+import type { RecordChangeFeed } from "../modules/record-changes/record-change.feed";
 import type { Loaders } from "./loaders/loaders";
 
 /** admin: everything; writer: read and the incident mutations; viewer: read. */
@@ -19,4 +20,6 @@ export interface GraphQLContext {
   readonly requestId: string;
   /** The compiled read path of the root lists and lookups; null answers through services. */
   readonly readPlans: ReadPlans | null;
+  /** A subscription's committed changes (graphql-ws); absent over HTTP, which has none. */
+  readonly recordChanges?: RecordChangeFeed;
 }

@@ -36,7 +36,11 @@ export function operationCost(
 ): number {
   const fragments = fragmentsByName(document);
   const rootType =
-    operation.operation === "mutation" ? schema.getMutationType() : schema.getQueryType();
+    operation.operation === "mutation"
+      ? schema.getMutationType()
+      : operation.operation === "subscription"
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
   // A fragment's cost depends only on the type it is spread on: computed once per pair.
   const fragmentCosts = new Map<string, number>();
   const fragmentCost = (
@@ -115,6 +119,14 @@ export function operationCost(
   return costOf(operation.selectionSet, rootType ?? null, new Set());
 }
 
+/** The refusal of an operation above GRAPHQL_MAX_COST (over HTTP and graphql-ws alike). */
+export function tooCostly(cost: number, maxCost: number): GraphQLError {
+  return new GraphQLError(
+    `Query is too expensive: estimated cost ${cost}, limit ${maxCost}. Ask for fewer rows (first) or fewer nested lists.`,
+    { extensions: { code: "QUERY_TOO_COSTLY", cost, maxCost, http: { status: 400 } } },
+  );
+}
+
 export function costLimitPlugin(maxCost: number): ApolloServerPlugin {
   return {
     async requestDidStart() {
@@ -125,10 +137,7 @@ export function costLimitPlugin(maxCost: number): ApolloServerPlugin {
           }
           const cost = operationCost(schema, document, operation, request.variables ?? {});
           if (cost > maxCost) {
-            throw new GraphQLError(
-              `Query is too expensive: estimated cost ${cost}, limit ${maxCost}. Ask for fewer rows (first) or fewer nested lists.`,
-              { extensions: { code: "QUERY_TOO_COSTLY", cost, maxCost, http: { status: 400 } } },
-            );
+            throw tooCostly(cost, maxCost);
           }
         },
       };

@@ -1,22 +1,33 @@
 import type { GraphQLSchema } from "graphql";
-import { buildSchema, type ClassType, type ContainerType, type NonEmptyArray } from "type-graphql";
+import {
+  buildSchema,
+  type ClassType,
+  type ContainerType,
+  type NonEmptyArray,
+  type PubSub,
+} from "type-graphql";
 
 import { IncidentWriteResolver } from "../modules/incident-writes/incident-write.resolver";
 import { InsightsResolver } from "../modules/insights/insights.resolver";
 import { IntegrationResolver } from "../modules/integrations/integration.resolver";
+import { RecordChangeResolver } from "../modules/record-changes/record-change.resolver";
 import { RECORD_RESOLVERS } from "../modules/records/record-resolvers";
 import { SyncRunResolver } from "../modules/sync-runs/sync-run.resolver";
 import { WebhookResolver } from "../modules/webhooks/webhook.resolver";
 import { authChecker } from "./auth-checker";
 import { answerPlannedRecords } from "./planned-records";
 
-/** The integrations, one derived resolver per described table, sync runs, insights. */
+/**
+ * The integrations, one derived resolver per described table, sync runs, insights, and the
+ * subscriptions to committed record changes.
+ */
 export const RESOLVERS: NonEmptyArray<ClassType> = [
   IntegrationResolver,
   ...RECORD_RESOLVERS,
   SyncRunResolver,
   IncidentWriteResolver,
   InsightsResolver,
+  RecordChangeResolver,
   WebhookResolver,
 ];
 
@@ -41,6 +52,19 @@ export class ResolverContainer implements ContainerType {
   }
 }
 
+/**
+ * type-graphql insists on a PubSub once any @Subscription exists, but ours all pass their own
+ * `subscribe` (the record change bus): topic-based ones would fail loudly here.
+ */
+const NO_TOPICS: PubSub = {
+  publish() {
+    throw new Error("Subscriptions listen to the record change bus, not to PubSub topics");
+  },
+  subscribe() {
+    throw new Error("Subscriptions listen to the record change bus, not to PubSub topics");
+  },
+};
+
 export async function buildGatewaySchema(
   container: ContainerType = new ResolverContainer(),
   emitSchemaFile?: string,
@@ -50,6 +74,7 @@ export async function buildGatewaySchema(
     container,
     authChecker,
     authMode: "error",
+    pubSub: NO_TOPICS,
     validate: { forbidUnknownValues: false },
     emitSchemaFile: emitSchemaFile ? { path: emitSchemaFile, sortedSchema: false } : false,
   });

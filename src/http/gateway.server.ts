@@ -16,6 +16,7 @@ import type { DataSource, Logger as TypeOrmLogger } from "typeorm";
 
 import { AccessTokens, bearerToken } from "../auth/access-tokens";
 import type { Config } from "../config/config";
+import { databaseConnectionOf } from "../database/data-source";
 import { connectDatabase } from "../database/database-connect";
 import { locationOf } from "../database/database-errors";
 import { ReadPlans } from "../database/read/read-plans";
@@ -34,6 +35,10 @@ import {
   SERVICE_UNAVAILABLE,
   serviceUnavailablePlugin,
 } from "../graphql/service-unavailable";
+import {
+  startSubscriptionServer,
+  type SubscriptionServer,
+} from "../graphql/subscriptions/subscription.server";
 import { subscriptionsOverHttpPlugin } from "../graphql/subscriptions-over-http.plugin";
 import type { Logger } from "../logging/logger";
 import { CHANGE_REQUEST_TABLE } from "../modules/change-requests/change-request.table";
@@ -48,7 +53,9 @@ import { IntegrationService } from "../modules/integrations/integration.service"
 import { IntegrationConnectionFactory } from "../modules/integrations/integration-connection.factory";
 import { IntegrationConnectionService } from "../modules/integrations/integration-connection.service";
 import { PreflightService } from "../modules/integrations/preflight/preflight.service";
+import { PostgresRecordChangeTransport } from "../modules/record-changes/postgres-record-change.transport";
 import { RecordChangeBus } from "../modules/record-changes/record-change.bus";
+import { DEFAULT_QUEUE_LIMITS } from "../modules/record-changes/record-change.queue";
 import { registerRecordResolvers } from "../modules/records/record-resolvers";
 import { SyncRunResolver } from "../modules/sync-runs/sync-run.resolver";
 import { SyncRunService } from "../modules/sync-runs/sync-run.service";
@@ -91,6 +98,8 @@ export interface GatewayOptions {
   readonly requestLogLevel?: "info" | "debug";
   /** Aborting it while start-up waits for the database ends the wait (StartupAbortedError). */
   readonly signal?: AbortSignal;
+  /** Tests only: events a subscriber may leave waiting before it is dropped (default 1,000). */
+  readonly subscriberQueueLimit?: number;
 }
 
 export interface Gateway {
@@ -218,6 +227,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           // No new runs, current runs stop between pages (committed pages stay), then HTTP drains.
           await started.scheduler?.stop();
           await started.syncService.stop();
+          // WebSockets are not HTTP requests Apollo's drain sees: closed first, while the
+          // database still answers their last reads.
+          await started.closeSubscriptions();
           await started.apollo.stop();
           // After HTTP drained (no new notifications), before the database closes.
           await started.webhooks.stop();
@@ -228,6 +240,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     };
   } catch (error) {
     serving = false;
+    await core?.closeSubscriptions().catch(() => undefined);
     // Apollo's drain plugin closes the HTTP server once Apollo has started.
     await (core ? core.apollo.stop() : closeServer(httpServer)).catch(() => undefined);
     await core?.webhooks.stop();
@@ -242,6 +255,8 @@ interface ServingCore {
   readonly scheduler: SyncScheduler | null;
   readonly readPlans: ReadPlans | null;
   readonly recordChanges: RecordChangeBus;
+  /** Closes the graphql-ws sockets, then stops the replicas' transport (PostgreSQL). */
+  closeSubscriptions(): Promise<void>;
   readonly webhooks: WebhookCoalescer;
   /** Start-up housekeeping that needs the database, then the scheduler. */
   afterStart(): Promise<void>;
@@ -291,6 +306,7 @@ async function serve(
         reconcileEveryMs: 24 * 60 * 60 * 1000,
       },
       logger,
+      recordChanges,
     ),
     new SyncLeaseRepository(dataSource),
     { leaseTtlMs: config.sync.leaseTtlMs, runRetentionDays: config.sync.runRetentionDays },
@@ -409,6 +425,39 @@ async function serve(
   });
   await apollo.start();
 
+  // Across replicas on PostgreSQL; on SQLite changes stay in the process (one writer anyway).
+  const connection = databaseConnectionOf(dataSource.options);
+  const transport =
+    connection?.kind === "postgres"
+      ? new PostgresRecordChangeTransport(
+          connection,
+          dataSource,
+          (change) => recordChanges.deliver(change),
+          logger,
+        )
+      : null;
+  if (transport !== null) {
+    await transport.start();
+    recordChanges.forwardTo((change) => transport.send(change));
+  }
+  const subscriptions: SubscriptionServer = startSubscriptionServer({
+    httpServer,
+    schema,
+    tokens,
+    dataSource,
+    readPlans,
+    recordChanges,
+    queueLimits: {
+      ...DEFAULT_QUEUE_LIMITS,
+      events: options.subscriberQueueLimit ?? DEFAULT_QUEUE_LIMITS.events,
+    },
+    maxDepth: config.graphql.maxDepth,
+    maxCost: config.graphql.maxCost,
+    production,
+    metrics,
+    logger,
+  });
+
   routes.use(oauthCallbackRoutes(connectionService, logger));
   routes.use(webhookRoutes(webhookService, webhooks, metrics));
   routes.use(
@@ -443,6 +492,11 @@ async function serve(
     scheduler,
     readPlans,
     recordChanges,
+    async closeSubscriptions() {
+      await subscriptions.close();
+      recordChanges.forwardTo(null);
+      await transport?.stop();
+    },
     webhooks,
     async afterStart() {
       let reencrypted: number;

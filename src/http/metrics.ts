@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { Router } from "express";
-import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 
 /** Prometheus metrics of one gateway: process defaults plus GraphQL operations. */
 export class GatewayMetrics {
@@ -45,6 +45,17 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  private readonly subscribers = new Gauge({
+    name: "gateway_subscribers",
+    help: "Active GraphQL subscriptions (graphql-ws)",
+    registers: [this.registry],
+  });
+  private readonly subscribersDropped = new Counter({
+    name: "gateway_subscribers_dropped_total",
+    help: "Subscribers closed (4430) because their queue of unsent events passed its limit",
+    registers: [this.registry],
+  });
+
   private readonly webhookNotifications = new Counter({
     name: "gateway_webhook_notifications_total",
     help: "ServiceNow webhook notifications by outcome (accepted, bad_signature, stale_timestamp, replay, unknown_integration, bad_request)",
@@ -70,6 +81,16 @@ export class GatewayMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** A subscription started (+1) or ended (-1), whatever the reason. */
+  subscriberCountChanged(delta: 1 | -1): void {
+    this.subscribers.inc(delta);
+  }
+
+  /** A subscriber that did not keep up was dropped. */
+  subscriberDropped(): void {
+    this.subscribersDropped.inc();
   }
 
   /** Called by the sync service when a run ends, whatever its outcome. */

@@ -2,6 +2,7 @@ import { type DataSource, In } from "typeorm";
 
 import type { ServiceNowRecordEntity } from "../database/servicenow-record.entity";
 import type { Logger } from "../logging/logger";
+import type { RecordChangePublisher } from "../modules/record-changes/record-change.event";
 import {
   isServiceNowError,
   pageRecords,
@@ -30,6 +31,7 @@ export class AuditedDeletes {
   constructor(
     private readonly dataSource: DataSource,
     private readonly logger: Logger,
+    private readonly changes: RecordChangePublisher,
   ) {}
 
   private scope() {
@@ -93,6 +95,7 @@ export class AuditedDeletes {
     pageSize: number,
     counts: readonly SyncTableCounts[],
     signal: AbortSignal,
+    runId: string,
   ): Promise<boolean> {
     const states = this.dataSource.getRepository(SyncState);
     const state = await states.findOneBy({ integrationId, tableName: AUDIT_DELETE_TABLE });
@@ -129,6 +132,7 @@ export class AuditedDeletes {
       if (openFrom === null && isOpenSecond(page.cursor.timestamp, page.serverTime)) {
         openFrom = page.cursor.timestamp;
       }
+      const deleted: Array<{ table: string; sysIds: string[] }> = [];
       await this.dataSource.transaction(async (manager) => {
         for (const table of SYNC_TABLES) {
           const keys = page.records
@@ -138,9 +142,18 @@ export class AuditedDeletes {
           if (keys.length === 0) {
             continue;
           }
-          const result = await manager
-            .getRepository<ServiceNowRecordEntity>(table.entity)
-            .delete({ integrationId, sysId: In(keys) });
+          const records = manager.getRepository<ServiceNowRecordEntity>(table.entity);
+          // The ones the cache holds: subscribers hear of deletes that removed something.
+          const held = await records.find({
+            select: { sysId: true },
+            where: { integrationId, sysId: In(keys) },
+          });
+          if (held.length === 0) {
+            continue;
+          }
+          const sysIds = held.map((record) => record.sysId);
+          const result = await records.delete({ integrationId, sysId: In(sysIds) });
+          deleted.push({ table: table.spec.name, sysIds });
           const tableCounts = counts.find((entry) => entry.table === table.spec.name);
           if (tableCounts) {
             tableCounts.deleted += result.affected ?? 0;
@@ -157,6 +170,18 @@ export class AuditedDeletes {
           },
         );
       });
+      const committedAt = new Date();
+      for (const { table, sysIds } of deleted) {
+        this.changes.publish({
+          integrationId,
+          table,
+          sysIds,
+          operation: "DELETE",
+          source: "SYNC",
+          syncRunId: runId,
+          committedAt,
+        });
+      }
     }
     return true;
   }

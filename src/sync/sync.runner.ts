@@ -1,20 +1,18 @@
-import { type DataSource, In } from "typeorm";
+import type { DataSource } from "typeorm";
 
 import { type DatabaseConnection, databaseConnectionOf } from "../database/data-source";
 import type { ServiceNowRecordEntity } from "../database/servicenow-record.entity";
 import type { Logger } from "../logging/logger";
 import { Integration } from "../modules/integrations/integration.entity";
 import type { IntegrationConnectionFactory } from "../modules/integrations/integration-connection.factory";
-import {
-  type EncodedQuery,
-  fetchTableFields,
-  fetchUserTimeZone,
-  pageSysIds,
-  type RecordCursor,
-  type ServiceNowClient,
-} from "../servicenow";
+import type {
+  RecordChangeOperation,
+  RecordChangePublisher,
+} from "../modules/record-changes/record-change.event";
+import { fetchUserTimeZone, type RecordCursor, type ServiceNowClient } from "../servicenow";
 import { AuditedDeletes } from "./audited-deletes";
 import { isIdleTable, ProbeZones, type RunZone } from "./change-probe";
+import { DeferredIndexes } from "./deferred-indexes";
 import { upsertPlanOf } from "./row-upserter";
 import { resumeCursor } from "./sync-resume";
 import { SyncRun, type SyncTableCounts } from "./sync-run.entity";
@@ -24,7 +22,7 @@ import type { SyncTable } from "./sync-table";
 import { SYNC_TABLES } from "./sync-tables";
 import { SyncWorkerHost } from "./worker/sync-worker.host";
 import type { TablePagesJob, TablePagesPlans } from "./worker/table-pages.job";
-import { runTablePages } from "./worker/table-pages.loop";
+import { type CommittedPage, runTablePages } from "./worker/table-pages.loop";
 import { TypeOrmPageStore } from "./worker/typeorm-page.store";
 
 /**
@@ -55,14 +53,18 @@ export class SyncRunner {
   /** Where table page loops run, off the thread that answers requests. */
   readonly workers: SyncWorkerHost;
   private readonly probeZones = new ProbeZones();
+  private readonly deferredIndexes: DeferredIndexes;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly connections: IntegrationConnectionFactory,
     private readonly settings: SyncRunnerSettings,
     private readonly logger: Logger,
+    /** Where committed pages and deletes are announced (subscriptions). */
+    private readonly changes: RecordChangePublisher,
   ) {
-    this.auditedDeletes = new AuditedDeletes(dataSource, logger);
+    this.auditedDeletes = new AuditedDeletes(dataSource, logger, changes);
+    this.deferredIndexes = new DeferredIndexes(dataSource, logger);
     this.database = databaseConnectionOf(dataSource.options);
     this.workers = new SyncWorkerHost(logger, SYNC_WORKER_LIMITS);
   }
@@ -108,6 +110,7 @@ export class SyncRunner {
         this.settings.pageSize,
         counts,
         signal,
+        run.id,
       ))
     ) {
       await this.dataSource.getRepository(SyncRun).update({ id: run.id }, { tables: counts });
@@ -185,30 +188,28 @@ export class SyncRunner {
       return;
     }
     const timeZone = await zone.forPages();
-    const excluded = this.excludedFields(integration, name);
-    // Every field the instance has (custom ones included) lands in `attributes`; when the
-    // dictionary is not readable, the fields the gateway maps are still complete.
-    const discovered = await fetchTableFields(client, name, table.spec.parentTables, signal);
-    if (discovered === null) {
-      log.info({ table: name }, "sys_dictionary is not readable; syncing the mapped fields only");
-    }
-    // Journal fields on the record carry the latest entries as text: their entries are
-    // journal rows of their own (kept or excluded there), never attributes of the record.
-    const journal = new Set(table.spec.journalFields ?? []);
-    const fields = [...new Set([...table.spec.fields, ...(discovered ?? [])])].filter(
-      (field) => !excluded.has(field) && !journal.has(field),
-    );
     const started = Date.now();
-    await this.runPages(run, integration, table, client, timeZone, fields, after, {
-      tableCounts,
-      allCounts,
-      signal,
-      log,
-    });
-
     const lastReconciled = state?.lastReconciledAt?.getTime() ?? 0;
-    if (full || Date.now() - lastReconciled >= this.settings.reconcileEveryMs) {
-      tableCounts.deleted = await this.reconcile(integration, table, scope, client, signal);
+    const reconcile = full || started - lastReconciled >= this.settings.reconcileEveryMs;
+    // A backfill from the start into an empty table builds its secondary indexes once, at the end.
+    const deferred =
+      after === undefined && (await this.deferredIndexes.suspendIfEmpty(table.entity));
+    let deleted: number;
+    try {
+      deleted = await this.runPages(run, integration, table, client, timeZone, after, reconcile, {
+        tableCounts,
+        allCounts,
+        signal,
+        log,
+      });
+    } finally {
+      if (deferred) {
+        await this.restoreIndexes(table, log);
+      }
+    }
+
+    if (reconcile) {
+      tableCounts.deleted = deleted;
       // An upsert: an empty table has no state row yet, and without one it reconciled every run.
       await states.upsert(
         {
@@ -226,8 +227,9 @@ export class SyncRunner {
   }
 
   /**
-   * The table's page loop, on the sync worker (its own connection and client, credentials
-   * asked of `client.auth` here), or here when no second connection can reach the database.
+   * The table's page loop and, when due, its reconciliation, on the sync worker (its own
+   * connection and client, credentials asked of `client.auth` here), or here when no second
+   * connection can reach the database. Resolves with the rows the reconciliation deleted.
    */
   private async runPages(
     run: SyncRun,
@@ -235,41 +237,49 @@ export class SyncRunner {
     table: SyncTable,
     client: ServiceNowClient,
     timeZone: string,
-    fields: readonly string[],
     after: RecordCursor | undefined,
+    reconcile: boolean,
     progress: {
       tableCounts: SyncTableCounts;
       allCounts: SyncTableCounts[];
       signal: AbortSignal;
       log: Logger;
     },
-  ): Promise<void> {
+  ): Promise<number> {
     const { tableCounts, allCounts, signal, log } = progress;
     const job: TablePagesJob = {
       tableIndex: SYNC_TABLES.indexOf(table),
       integrationId: integration.id,
       excludedFields: integration.excludedFields,
-      fields,
       timeZone,
       ...(after ? { after } : {}),
       pageSize: this.settings.pageSize,
+      reconcile,
       plans: this.plansOf(table),
       run: { id: run.id, counts: allCounts, index: allCounts.indexOf(tableCounts) },
     };
-    const onProgress = (counts: SyncTableCounts) => {
+    const onProgress = (counts: SyncTableCounts, page: CommittedPage) => {
       tableCounts.fetched = counts.fetched;
       tableCounts.upserted = counts.upserted;
+      // Here, on the main thread, once the worker's transaction has committed.
+      const committedAt = new Date(page.committedAt);
+      const name = table.spec.name;
+      this.announce(run, integration.id, name, "INSERT", page.inserted, committedAt);
+      this.announce(run, integration.id, name, "UPDATE", page.updated, committedAt);
     };
+    const onDeleted = (sysIds: readonly string[], committedAt: number) =>
+      this.announce(run, integration.id, table.spec.name, "DELETE", sysIds, new Date(committedAt));
     if (this.database === null) {
-      await runTablePages(job, {
+      return runTablePages(job, {
         client,
         store: new TypeOrmPageStore(this.dataSource),
         signal,
+        log,
         onProgress,
+        onDeleted,
       });
-      return;
     }
-    await this.workers.run({
+    return this.workers.run({
       job,
       client: {
         instanceUrl: integration.url,
@@ -281,6 +291,7 @@ export class SyncRunner {
       log,
       signal,
       onProgress,
+      onDeleted,
     });
   }
 
@@ -314,56 +325,53 @@ export class SyncRunner {
     return plans;
   }
 
-  /** Stops the sync worker (gateway stop). */
-  async close(): Promise<void> {
-    await this.workers.close();
+  /** One change per operation kind of a committed write; nothing when it touched no row. */
+  private announce(
+    run: SyncRun,
+    integrationId: string,
+    table: string,
+    operation: RecordChangeOperation,
+    sysIds: readonly string[],
+    committedAt: Date,
+  ): void {
+    if (sysIds.length === 0) {
+      return;
+    }
+    this.changes.publish({
+      integrationId,
+      table,
+      sysIds,
+      operation,
+      source: "SYNC",
+      syncRunId: run.id,
+      committedAt,
+    });
   }
 
   /**
-   * Deletes cached rows ServiceNow no longer has: a merge of its sys_id pages (sys_id order,
-   * keyset, `sysparm_fields=sys_id`) against ours, range by range, so memory stays flat.
+   * Recreates indexes deferred by a backfill that did not finish (a process that died); call it
+   * only when no run is in progress anywhere, or a running backfill loses its speed-up.
    */
-  private async reconcile(
-    integration: Integration,
-    table: SyncTable,
-    scope: EncodedQuery | undefined,
-    client: ServiceNowClient,
-    signal: AbortSignal,
-  ): Promise<number> {
-    const repository = this.dataSource.getRepository<ServiceNowRecordEntity>(table.entity);
-    let deleted = 0;
-    let previous: string | null = null;
-    const removeLocalRange = async (upTo: string | null, remote: ReadonlySet<string>) => {
-      const query = repository
-        .createQueryBuilder("record")
-        .select("record.sysId", "sysId")
-        .where("record.integrationId = :integrationId", { integrationId: integration.id });
-      if (previous !== null) {
-        query.andWhere("record.sysId > :previous", { previous });
-      }
-      if (upTo !== null) {
-        query.andWhere("record.sysId <= :upTo", { upTo });
-      }
-      const local: Array<{ sysId: string }> = await query.getRawMany();
-      const gone = local.map((row) => row.sysId).filter((sysId) => !remote.has(sysId));
-      for (let start = 0; start < gone.length; start += 500) {
-        await repository.delete({
-          integrationId: integration.id,
-          sysId: In(gone.slice(start, start + 500)),
-        });
-      }
-      deleted += gone.length;
-    };
-    for await (const page of pageSysIds(client, {
-      table: table.spec.name,
-      scope,
-      pageSize: Math.max(this.settings.pageSize, 1000),
-      signal,
-    })) {
-      await removeLocalRange(page.cursor, new Set(page.sysIds));
-      previous = page.cursor;
+  async restoreDeferredIndexes(): Promise<number> {
+    return this.deferredIndexes.restore();
+  }
+
+  private async restoreIndexes(table: SyncTable, log: Logger): Promise<void> {
+    const started = Date.now();
+    try {
+      const restored = await this.deferredIndexes.restore(table.entity);
+      log.info(
+        { table: table.spec.name, indexes: restored, ms: Date.now() - started },
+        "indexes built",
+      );
+    } catch (error) {
+      // The rows are committed and correct; the next start (or backfill) builds what is missing.
+      log.error({ err: error, table: table.spec.name }, "could not build the deferred indexes");
     }
-    await removeLocalRange(null, new Set());
-    return deleted;
+  }
+
+  /** Stops the sync worker (gateway stop). */
+  async close(): Promise<void> {
+    await this.workers.close();
   }
 }

@@ -188,6 +188,13 @@ export class SyncService {
       );
       recovered += 1;
     }
+    if (recovered === running.length) {
+      // No run is live anywhere: indexes a dead backfill deferred can be built now.
+      const restored = await this.runner.restoreDeferredIndexes();
+      if (restored > 0) {
+        this.logger.warn({ indexes: restored }, "built indexes an interrupted backfill deferred");
+      }
+    }
     return recovered;
   }
 

@@ -1,3 +1,4 @@
+import type { DatabaseConfig } from "../../src/config/config";
 import type { ServiceNowRecordEntity } from "../../src/database/servicenow-record.entity";
 import type { Logger } from "../../src/logging/logger";
 import { Integration } from "../../src/modules/integrations/integration.entity";
@@ -43,6 +44,8 @@ export async function startSyncHarness(
     logger?: Logger;
     /** Roles of the integration user (e.g. itil, which may write incidents). */
     roles?: string[];
+    /** The gateway's database instead of a private file (e.g. in-memory SQLite). */
+    database?: DatabaseConfig;
   } = {},
 ): Promise<SyncHarness> {
   const simulator = options.simulator ?? createSimulator();
@@ -62,6 +65,7 @@ export async function startSyncHarness(
     gateway = await startTestGateway({
       env: { SYNC_PAGE_SIZE: "500", ...options.env },
       logger: options.logger,
+      database: options.database,
     });
   } catch (error) {
     // A started simulator keeps jest alive: stop it before failing.

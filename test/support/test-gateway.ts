@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 
 import type { Logger as TypeOrmLogger } from "typeorm";
 
-import { type Config, loadConfig } from "../../src/config/config";
+import { type Config, type DatabaseConfig, loadConfig } from "../../src/config/config";
 import { type Gateway, startGateway } from "../../src/http/gateway.server";
 import { createLogger, type Logger } from "../../src/logging/logger";
 import { createAwsSecretsSource } from "../../src/secrets/aws-secrets.factory";
@@ -53,9 +53,15 @@ export async function startTestGateway(
     logger?: Logger;
     /** false: every read through services and DataLoaders, as before the read plans. */
     readPlans?: boolean;
+    /** Instead of a private database per file (e.g. in-memory SQLite). */
+    database?: DatabaseConfig;
+    /** Events a subscriber may leave waiting before it is dropped (4430). */
+    subscriberQueueLimit?: number;
   } = {},
 ): Promise<TestGateway> {
-  const database: TestDatabase = await createTestDatabase();
+  const database: TestDatabase = options.database
+    ? { config: options.database, drop: () => Promise.resolve() }
+    : await createTestDatabase();
   const base = loadConfig({
     NODE_ENV: "test",
     PORT: "0",
@@ -78,6 +84,7 @@ export async function startTestGateway(
     sqlLogger: options.sqlLogger,
     synchronize: options.migrations === false,
     readPlans: options.readPlans,
+    subscriberQueueLimit: options.subscriberQueueLimit,
   });
   return {
     gateway,

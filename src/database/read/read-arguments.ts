@@ -208,6 +208,13 @@ export function filterConditions(
   return conditions;
 }
 
+/** A set of one integration's records, kept when they pass a list filter (subscriptions). */
+export interface RecordsArguments {
+  readonly integrationId: string;
+  readonly sysIds: readonly string[];
+  readonly filter?: object | null;
+}
+
 /** A keyset sort key with its database column. */
 export interface PlannedSortKey extends SortKey {
   readonly column: string;

@@ -13,6 +13,7 @@ import {
   type LookupArguments,
   lookupConditions,
   type PlannedSortKey,
+  type RecordsArguments,
   sortKeysOf,
   SqlParameters,
 } from "./read-arguments";
@@ -180,6 +181,41 @@ export class ReadPlanRunner {
     const record = shapeRecord(shape.node, rows[0], parents);
     await this.loadChildren(parents);
     return record;
+  }
+
+  /**
+   * The records among a set of sys_ids that pass a list filter, shaped by a lookup plan (a
+   * subscription field returning one record per event): one statement, then the children.
+   */
+  async records(
+    table: TableDescriptor,
+    plan: LookupPlan,
+    args: RecordsArguments,
+  ): Promise<PlannedRecord[]> {
+    if (args.sysIds.length === 0) {
+      return [];
+    }
+    const parameters = new SqlParameters(this.dialect);
+    const conditions = filterConditions(
+      table,
+      { integrationId: args.integrationId, filter: args.filter },
+      parameters,
+    );
+    conditions.push(
+      this.dialect.inList(
+        column("t0", "sys_id"),
+        parameters.bind(this.dialect.listParameter(args.sysIds)),
+      ),
+    );
+    const { shape } = plan;
+    const sql =
+      `SELECT ${shape.select} FROM ${shape.from} WHERE ${conditions.join(" AND ")}` +
+      ` ORDER BY ${column("t0", "id")} ASC`;
+    const rows = await this.executor.all(sql, parameters.values);
+    const parents: Parents = new Map();
+    const records = rows.map((row) => shapeRecord(shape.node, row, parents));
+    await this.loadChildren(parents);
+    return records;
   }
 
   /** One statement per child plan with parents; then their children, level by level. */

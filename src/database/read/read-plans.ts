@@ -13,7 +13,7 @@ import type { DataSource } from "typeorm";
 
 import type { TableDescriptor } from "../../table-model/table.descriptor";
 import type { ConnectionResult } from "../keyset";
-import type { ListArguments, LookupArguments } from "./read-arguments";
+import type { ListArguments, LookupArguments, RecordsArguments } from "./read-arguments";
 import type { ListPlan, LookupPlan, PlannedRecord } from "./read-plan";
 import {
   compileListPlan,
@@ -122,6 +122,22 @@ export class ReadPlans {
       return null;
     }
     return this.runLookup(table, plan, args) as Promise<unknown> as Promise<T | null>;
+  }
+
+  /**
+   * The plan of a field returning one record of `table` that is not a root lookup (a
+   * subscription's): its selection compiled as a lookup's, once per operation.
+   */
+  recordPlan(table: TableDescriptor, info: GraphQLResolveInfo): LookupPlan | null {
+    return this.lookupPlan(table, requestOf(info));
+  }
+
+  runRecords(
+    table: TableDescriptor,
+    plan: LookupPlan,
+    args: RecordsArguments,
+  ): Promise<PlannedRecord[]> {
+    return this.runner.records(table, plan, args);
   }
 
   listPlan(table: TableDescriptor, request: PlanRequest): ListPlan | null {

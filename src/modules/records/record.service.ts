@@ -112,6 +112,22 @@ export class RecordService {
     });
   }
 
+  /** The rows of one integration among `sysIds` that pass a list filter (subscriptions). */
+  changed(
+    integrationId: string,
+    sysIds: readonly string[],
+    filter: RecordFilter | null | undefined,
+  ): Promise<ServiceNowRecordEntity[]> {
+    if (sysIds.length === 0) {
+      return Promise.resolve([]);
+    }
+    const alias = this.table.entityName;
+    return this.filtered(integrationId, filter)
+      .andWhere(`${alias}.sysId IN (:...changedSysIds)`, { changedSysIds: [...sysIds] })
+      .orderBy(`${alias}.id`, "ASC")
+      .getMany();
+  }
+
   findOne(args: LookupArgs): Promise<ServiceNowRecordEntity | null> {
     const lookup = this.table.lookup;
     if (lookup === undefined) {

@@ -2,7 +2,7 @@ import type { RecordCursor } from "../../servicenow";
 import type { SyncTableCounts } from "../sync-run.entity";
 import { PlanUpserter, type UpsertExecutor } from "./plan.upserter";
 import type { TablePagesPlans } from "./table-pages.job";
-import { quoteIdentifier, quoteTablePath } from "./upsert.plan";
+import { quoteIdentifier, quoteTablePath, type UpsertPlan } from "./upsert.plan";
 
 /** One page as it commits: its rows, the table's new watermark and the run's counts. */
 export interface PageCommit {
@@ -16,9 +16,23 @@ export interface PageCommit {
   readonly counts: readonly SyncTableCounts[];
 }
 
+/** The sys_ids a committed page wrote: rows new to the cache, and rows it already held. */
+export interface PageChanges {
+  readonly inserted: readonly string[];
+  readonly updated: readonly string[];
+}
+
+/** An upserter's executor that can also read one column of a statement's rows. */
+export interface PageExecutor extends UpsertExecutor {
+  firstColumn(sql: string, parameters: readonly unknown[]): Promise<unknown[]>;
+}
+
 /** Where pages commit: each call is one transaction, all of it or nothing. */
 export interface PageStore {
-  commit(statements: PageStatements, page: PageCommit): Promise<void>;
+  /** Resolves once committed, with what the page inserted and updated. */
+  commit(statements: PageStatements, page: PageCommit): Promise<PageChanges>;
+  /** Statements outside a page's transaction, each committed on its own (reconciliation). */
+  readonly direct: PageExecutor;
   close(): Promise<void>;
 }
 
@@ -30,16 +44,32 @@ export class PageStatements {
   private readonly rows: PlanUpserter;
   private readonly state: PlanUpserter;
   private readonly runCountsSql: string;
+  private readonly existingSql: string;
 
   constructor(plans: TablePagesPlans) {
     this.rows = new PlanUpserter(plans.rows);
+    this.existingSql = existingSysIdsSql(plans.rows);
     this.state = new PlanUpserter(plans.state);
     const { table, countsColumn, idColumn } = plans.runCounts;
     const [first, second] = plans.rows.dialect === "postgres" ? ["$1", "$2"] : ["?", "?"];
     this.runCountsSql = `UPDATE ${quoteTablePath(table)} SET ${quoteIdentifier(countsColumn)} = ${first} WHERE ${quoteIdentifier(idColumn)} = ${second}`;
   }
 
-  async write(executor: UpsertExecutor, page: PageCommit): Promise<void> {
+  /**
+   * Which of the page's rows the cache already holds is read first, in the same transaction
+   * (one indexed statement): that is what tells an INSERT from an UPDATE for subscribers.
+   */
+  async write(executor: PageExecutor, page: PageCommit): Promise<PageChanges> {
+    const sysIds = page.rows.map((row) => (row as { readonly sysId: string }).sysId);
+    const existing =
+      sysIds.length === 0
+        ? new Set<unknown>()
+        : new Set(
+            await executor.firstColumn(this.existingSql, [
+              page.integrationId,
+              this.rows.plan.dialect === "postgres" ? sysIds : JSON.stringify(sysIds),
+            ]),
+          );
     await this.rows.upsert(executor, page.rows);
     await this.state.upsert(executor, [
       {
@@ -52,5 +82,31 @@ export class PageStatements {
       },
     ]);
     await executor.execute(this.runCountsSql, [JSON.stringify(page.counts), page.runId]);
+    return {
+      inserted: sysIds.filter((sysId) => !existing.has(sysId)),
+      updated: sysIds.filter((sysId) => existing.has(sysId)),
+    };
   }
+}
+
+/**
+ * `SELECT sys_id … WHERE integration_id = ? AND sys_id IN (…)` on the record key's index, the
+ * list bound as one parameter so the text (and prepared statement) never changes.
+ */
+function existingSysIdsSql(plan: UpsertPlan): string {
+  const columnOf = (property: string) => {
+    const column = plan.columns.find((candidate) => candidate.property === property);
+    if (column === undefined) {
+      throw new Error(`${plan.table} has no ${property} column`);
+    }
+    return column;
+  };
+  const integration = quoteIdentifier(columnOf("integrationId").name);
+  const sysId = columnOf("sysId");
+  const list =
+    plan.dialect === "postgres"
+      ? `${quoteIdentifier(sysId.name)} = ANY($2::${sysId.sqlType}[])`
+      : `${quoteIdentifier(sysId.name)} IN (SELECT value FROM json_each(?))`;
+  const first = plan.dialect === "postgres" ? "$1" : "?";
+  return `SELECT ${quoteIdentifier(sysId.name)} FROM ${quoteTablePath(plan.table)} WHERE ${integration} = ${first} AND ${list}`;
 }

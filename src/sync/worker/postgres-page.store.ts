@@ -3,8 +3,13 @@ import { createHash } from "node:crypto";
 import type { Client } from "pg";
 
 import type { DatabaseConnection } from "../../database/data-source";
-import type { PageCommit, PageStatements, PageStore } from "./page.store";
-import type { UpsertExecutor } from "./plan.upserter";
+import type {
+  PageChanges,
+  PageCommit,
+  PageExecutor,
+  PageStatements,
+  PageStore,
+} from "./page.store";
 import { quoteIdentifier } from "./upsert.plan";
 import { WorkerDatabaseError } from "./worker-error.wire";
 
@@ -16,13 +21,26 @@ type PostgresConnection = Extract<DatabaseConnection, { kind: "postgres" }>;
  * connection under a name derived from their text.
  */
 export class PostgresPageStore implements PageStore {
-  private readonly executor: UpsertExecutor;
+  readonly direct: PageExecutor;
 
   private constructor(private readonly client: Client) {
-    this.executor = {
+    this.direct = {
       execute: async (sql, parameters) => {
         try {
           await client.query({ name: statementName(sql), text: sql, values: [...parameters] });
+        } catch (error) {
+          throw new WorkerDatabaseError(sql, error);
+        }
+      },
+      firstColumn: async (sql, parameters) => {
+        try {
+          const result = await client.query<unknown[]>({
+            name: statementName(sql),
+            text: sql,
+            values: [...parameters],
+            rowMode: "array",
+          });
+          return result.rows.map((row) => row[0]);
         } catch (error) {
           throw new WorkerDatabaseError(sql, error);
         }
@@ -52,11 +70,12 @@ export class PostgresPageStore implements PageStore {
     return new PostgresPageStore(client);
   }
 
-  async commit(statements: PageStatements, page: PageCommit): Promise<void> {
+  async commit(statements: PageStatements, page: PageCommit): Promise<PageChanges> {
     await this.run("BEGIN");
     try {
-      await statements.write(this.executor, page);
+      const changes = await statements.write(this.direct, page);
       await this.run("COMMIT");
+      return changes;
     } catch (error) {
       await this.client.query("ROLLBACK").catch(() => undefined);
       throw error;

@@ -1,8 +1,13 @@
 import Database from "better-sqlite3";
 
 import type { DatabaseConnection } from "../../database/data-source";
-import type { PageCommit, PageStatements, PageStore } from "./page.store";
-import type { UpsertExecutor } from "./plan.upserter";
+import type {
+  PageChanges,
+  PageCommit,
+  PageExecutor,
+  PageStatements,
+  PageStore,
+} from "./page.store";
 import { WorkerDatabaseError } from "./worker-error.wire";
 
 type SqliteConnection = Extract<DatabaseConnection, { kind: "sqlite" }>;
@@ -14,7 +19,7 @@ type SqliteConnection = Extract<DatabaseConnection, { kind: "sqlite" }>;
 export class SqlitePageStore implements PageStore {
   private readonly database: Database.Database;
   private readonly prepared = new Map<string, Database.Statement<unknown[]>>();
-  private readonly executor: UpsertExecutor;
+  readonly direct: PageExecutor;
 
   constructor(connection: SqliteConnection) {
     this.database = new Database(connection.path, {
@@ -27,7 +32,7 @@ export class SqlitePageStore implements PageStore {
     if (connection.wal) {
       this.database.pragma("journal_mode = WAL");
     }
-    this.executor = {
+    this.direct = {
       execute: (sql, parameters) => {
         try {
           // One array argument rather than thousands of spread arguments.
@@ -37,15 +42,23 @@ export class SqlitePageStore implements PageStore {
           return Promise.reject(new WorkerDatabaseError(sql, error));
         }
       },
+      firstColumn: (sql, parameters) => {
+        try {
+          return Promise.resolve(this.statement(sql).pluck().all(parameters));
+        } catch (error) {
+          return Promise.reject(new WorkerDatabaseError(sql, error));
+        }
+      },
     };
   }
 
   /** One transaction per page; IMMEDIATE takes the write lock up front, under the busy timeout. */
-  async commit(statements: PageStatements, page: PageCommit): Promise<void> {
+  async commit(statements: PageStatements, page: PageCommit): Promise<PageChanges> {
     this.run("BEGIN IMMEDIATE");
     try {
-      await statements.write(this.executor, page);
+      const changes = await statements.write(this.direct, page);
       this.run("COMMIT");
+      return changes;
     } catch (error) {
       if (this.database.inTransaction) {
         this.database.exec("ROLLBACK");

@@ -8,6 +8,7 @@ import type { AuthProvider } from "../../servicenow";
 import type { SyncTableCounts } from "../sync-run.entity";
 import { SYNC_WORKER_FILE, SYNC_WORKER_MARK } from "./sync.worker";
 import type { FromWorker, TablePagesJob, ToWorker, WorkerClientSettings } from "./table-pages.job";
+import type { CommittedPage } from "./table-pages.loop";
 import { fromWire, toWire, type WireError } from "./worker-error.wire";
 
 /** The sync worker thread died under a run: its committed pages stay, the rest is not done. */
@@ -26,12 +27,14 @@ export interface TablePagesRequest {
   /** The run's logger: the worker's log lines land here, with its context and redaction. */
   readonly log: Logger;
   readonly signal: AbortSignal;
-  readonly onProgress: (counts: SyncTableCounts) => void;
+  readonly onProgress: (counts: SyncTableCounts, page: CommittedPage) => void;
+  readonly onDeleted: (sysIds: readonly string[], committedAt: number) => void;
 }
 
 interface PendingJob {
   readonly request: TablePagesRequest;
-  readonly resolve: () => void;
+  /** With the rows the job's reconciliation deleted. */
+  readonly resolve: (deleted: number) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -58,14 +61,19 @@ export class SyncWorkerHost {
     return this.worker;
   }
 
-  run(request: TablePagesRequest): Promise<void> {
+  /** Resolves with the number of rows the job's reconciliation deleted (0 without one). */
+  async run(request: TablePagesRequest): Promise<number> {
     if (this.closed) {
-      return Promise.reject(new SyncWorkerError("The sync worker is stopped"));
+      throw new SyncWorkerError("The sync worker is stopped");
     }
+    request.signal.throwIfAborted();
+    // The first header travels with the job: the worker asking for it would wait for this
+    // thread's next turn (behind every request it is answering) before the table's first page.
+    const authorization = await request.auth.authorize();
     request.signal.throwIfAborted();
     const worker = this.started();
     const jobId = this.nextJobId++;
-    const settled = new Promise<void>((resolve, reject) => {
+    const settled = new Promise<number>((resolve, reject) => {
       this.jobs.set(jobId, { request, resolve, reject });
     });
     const abort = () => this.send(worker, { type: "abort", jobId });
@@ -82,12 +90,14 @@ export class SyncWorkerHost {
       },
       database: request.database,
       log: { level: request.log.level, bindings: {} },
+      authorization,
     });
     return settled.then(
-      () => {
+      (deleted) => {
         request.signal.removeEventListener("abort", abort);
         // As on the main thread: a run aborted during its last page still ends aborted.
         request.signal.throwIfAborted();
+        return deleted;
       },
       (error: unknown) => {
         request.signal.removeEventListener("abort", abort);
@@ -163,14 +173,17 @@ export class SyncWorkerHost {
         void this.authorize(worker, job.request.auth, message);
         return;
       case "progress":
-        job.request.onProgress(message.counts);
+        job.request.onProgress(message.counts, message.page);
         return;
       case "log":
         job.request.log[message.level](message.object, message.message);
         return;
+      case "deleted":
+        job.request.onDeleted(message.sysIds, message.committedAt);
+        return;
       case "done":
         this.settle(worker, message.jobId);
-        job.resolve();
+        job.resolve(message.deleted);
         return;
       case "failed":
         this.settle(worker, message.jobId);

@@ -67,20 +67,24 @@ class SyncWorker {
     this.aborts.set(jobId, abort);
     try {
       const store = await this.storeFor(message.database);
+      const log = this.logger(jobId, message.log.level, message.log.bindings);
       const client = new ServiceNowClient({
         instanceUrl: message.client.instanceUrl,
-        auth: this.proxyAuth(jobId, message.client),
-        logger: this.logger(jobId, message.log.level, message.log.bindings),
+        auth: this.proxyAuth(jobId, message.client, message.authorization),
+        logger: log,
         timeoutMs: message.client.timeoutMs,
         retry: message.client.retry,
       });
-      await runTablePages(message.job, {
+      const deleted = await runTablePages(message.job, {
         client,
         store,
         signal: abort.signal,
-        onProgress: (counts) => this.post({ type: "progress", jobId, counts }),
+        log,
+        onProgress: (counts, page) => this.post({ type: "progress", jobId, counts, page }),
+        onDeleted: (sysIds, committedAt) =>
+          this.post({ type: "deleted", jobId, sysIds, committedAt }),
       });
-      this.post({ type: "done", jobId });
+      this.post({ type: "done", jobId, deleted });
     } catch (error) {
       this.post({ type: "failed", jobId, error: toWire(error, abort.signal.aborted) });
     } finally {
@@ -109,7 +113,7 @@ class SyncWorker {
   }
 
   /** Asks the main thread's real provider; the header only ever lives in memory here. */
-  private proxyAuth(jobId: number, settings: WorkerClientSettings): AuthProvider {
+  private proxyAuth(jobId: number, settings: WorkerClientSettings, initial: string): AuthProvider {
     const call = (
       method: "authorize" | "onUnauthorized",
       rejectedAuthorization?: string,
@@ -129,7 +133,7 @@ class SyncWorker {
     // thread and, while this thread writes a page, delay the prefetch until the page is stored.
     // OAuth headers are re-asked in the background (main refreshes before expiry); a stale one
     // gets a 401 and goes through onUnauthorized like any rejected credential.
-    let cached: string | undefined;
+    let cached: string | undefined = initial;
     let pending: Promise<string> | undefined;
     const ask = (): Promise<string> => {
       pending ??= call("authorize")

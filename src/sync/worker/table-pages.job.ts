@@ -1,12 +1,14 @@
 import type { DatabaseConnection } from "../../database/data-source";
 import type { AuthKind, RecordCursor } from "../../servicenow";
 import type { SyncTableCounts } from "../sync-run.entity";
+import type { CommittedPage } from "./table-pages.loop";
 import type { UpsertPlan } from "./upsert.plan";
 import type { WireError } from "./worker-error.wire";
 
 /**
- * One table's page loop, as plain data the main thread hands to the sync worker: what to ask
- * ServiceNow for (after the watermark main read), how to map (the mapper's index in
+ * One table's page loop, as plain data the main thread hands to the sync worker: where to start
+ * (after the watermark main read; the worker reads the table's fields from the dictionary), how
+ * to map (the mapper's index in
  * TABLE_MAPPERS) and where each page commits, with its watermark and the run's counts.
  */
 export interface TablePagesJob {
@@ -15,10 +17,11 @@ export interface TablePagesJob {
   readonly integrationId: string;
   /** The integration's excluded fields: the worker derives the table's scope from them. */
   readonly excludedFields: ReadonlyArray<{ readonly table: string; readonly fields: string[] }>;
-  readonly fields: readonly string[];
   readonly timeZone: string;
   readonly after?: RecordCursor;
   readonly pageSize: number;
+  /** After the pages: delete what ServiceNow no longer has (full runs, and daily). */
+  readonly reconcile: boolean;
   readonly plans: TablePagesPlans;
   readonly run: { readonly id: string; readonly counts: SyncTableCounts[]; readonly index: number };
 }
@@ -55,6 +58,8 @@ export type ToWorker =
       readonly client: WorkerClientSettings;
       readonly database: DatabaseConnection;
       readonly log: { readonly level: string; readonly bindings: Record<string, unknown> };
+      /** The header the main thread's provider gave just before sending the job. */
+      readonly authorization: string;
     }
   | { readonly type: "abort"; readonly jobId: number }
   | {
@@ -74,10 +79,11 @@ export type FromWorker =
       readonly rejectedAuthorization?: string;
     }
   | {
-      /** A page committed: this table's counts, as now stored in the run row. */
+      /** A page committed: this table's counts, as now stored in the run row, and its sys_ids. */
       readonly type: "progress";
       readonly jobId: number;
       readonly counts: SyncTableCounts;
+      readonly page: CommittedPage;
     }
   | {
       readonly type: "log";
@@ -87,5 +93,13 @@ export type FromWorker =
       readonly object: Record<string, unknown>;
       readonly message: string;
     }
-  | { readonly type: "done"; readonly jobId: number }
+  | {
+      /** A committed delete of the reconciliation: the sys_ids it removed. */
+      readonly type: "deleted";
+      readonly jobId: number;
+      readonly sysIds: readonly string[];
+      /** Epoch milliseconds. */
+      readonly committedAt: number;
+    }
+  | { readonly type: "done"; readonly jobId: number; readonly deleted: number }
   | { readonly type: "failed"; readonly jobId: number; readonly error: WireError };

@@ -1,25 +1,45 @@
-import { pageRecords, type ServiceNowClient } from "../../servicenow";
+import type { Logger } from "../../logging/logger";
+import { fetchTableFields, pageRecords, type ServiceNowClient } from "../../servicenow";
+import { syncFieldsOf } from "../sync-fields";
 import { isOpenSecond } from "../sync-resume";
 import type { SyncTableCounts } from "../sync-run.entity";
 import { TABLE_MAPPERS } from "../table-mappers";
-import { PageStatements, type PageStore } from "./page.store";
+import { type PageChanges, PageStatements, type PageStore } from "./page.store";
 import type { TablePagesJob } from "./table-pages.job";
+import { reconcileTable } from "./table-reconcile";
 
 export interface TablePagesContext {
   readonly client: ServiceNowClient;
   readonly store: PageStore;
   readonly signal: AbortSignal;
-  /** After each committed page: the table's counts as the run row now holds them. */
-  readonly onProgress: (counts: SyncTableCounts) => void;
+  readonly log: Logger;
+  /**
+   * After each committed page: the table's counts as the run row now holds them, and the
+   * sys_ids the page inserted and updated (for subscribers, announced only once committed).
+   */
+  readonly onProgress: (counts: SyncTableCounts, page: CommittedPage) => void;
+  /** After each committed delete of the reconciliation (epoch ms of its commit). */
+  readonly onDeleted: (sysIds: readonly string[], committedAt: number) => void;
+}
+
+/** What one committed page changed, and when its transaction committed. */
+export interface CommittedPage extends PageChanges {
+  /** Epoch milliseconds: plain data over the port (a Date would be rebuilt in another realm). */
+  readonly committedAt: number;
 }
 
 /**
  * One table's pages after its watermark: fetched (the pager requests page N+1 while page N is
  * mapped and written), mapped, and committed each with its watermark and the run's counts in
  * one transaction, so a crash loses nothing and repeats nothing. Runs in the sync worker, or on
- * the main thread when no other connection can reach the database (in-memory SQLite).
+ * the main thread when no other connection can reach the database (in-memory SQLite). When the
+ * job says so, the table is then reconciled (deletes found); resolves with how many rows that
+ * deleted.
  */
-export async function runTablePages(job: TablePagesJob, context: TablePagesContext): Promise<void> {
+export async function runTablePages(
+  job: TablePagesJob,
+  context: TablePagesContext,
+): Promise<number> {
   const { client, store, signal } = context;
   const mapper = TABLE_MAPPERS[job.tableIndex];
   if (mapper === undefined) {
@@ -29,6 +49,21 @@ export async function runTablePages(job: TablePagesJob, context: TablePagesConte
     new Set(job.excludedFields.find((entry) => entry.table === table)?.fields ?? []);
   // Main already answered the null case (nothing of the table is read) before sending the job.
   const scope = mapper.scope?.(excluded) ?? undefined;
+  // Read here rather than by the main thread: one turn of its event loop less per table, and
+  // under read load a turn there is a queue of requests long.
+  const discovered = await fetchTableFields(
+    client,
+    mapper.spec.name,
+    mapper.spec.parentTables,
+    signal,
+  );
+  if (discovered === null) {
+    context.log.info(
+      { table: mapper.spec.name },
+      "sys_dictionary is not readable; syncing the mapped fields only",
+    );
+  }
+  const fields = syncFieldsOf(mapper.spec, discovered, excluded(mapper.spec.name));
   const statements = new PageStatements(job.plans);
   const counts = job.run.counts.map((entry) => ({ ...entry }));
   const tableCounts = counts[job.run.index];
@@ -39,7 +74,7 @@ export async function runTablePages(job: TablePagesJob, context: TablePagesConte
   let openFrom: Date | null = null;
   for await (const page of pageRecords(client, {
     table: mapper.spec.name,
-    fields: job.fields,
+    fields,
     cursorField: mapper.spec.cursorField,
     timeZone: job.timeZone,
     scope,
@@ -57,7 +92,7 @@ export async function runTablePages(job: TablePagesJob, context: TablePagesConte
     );
     tableCounts.fetched += page.records.length;
     tableCounts.upserted += rows.length;
-    await store.commit(statements, {
+    const changes = await store.commit(statements, {
       integrationId: job.integrationId,
       tableName: mapper.spec.name,
       rows,
@@ -67,7 +102,25 @@ export async function runTablePages(job: TablePagesJob, context: TablePagesConte
       runId: job.run.id,
       counts,
     });
-    context.onProgress({ ...tableCounts });
+    context.onProgress({ ...tableCounts }, { ...changes, committedAt: Date.now() });
     signal.throwIfAborted();
   }
+  if (!job.reconcile) {
+    return 0;
+  }
+  return reconcileTable(
+    {
+      integrationId: job.integrationId,
+      table: mapper.spec.name,
+      scope,
+      pageSize: job.pageSize,
+      rows: job.plans.rows,
+    },
+    {
+      client,
+      executor: store.direct,
+      signal,
+      onDeleted: (sysIds) => context.onDeleted(sysIds, Date.now()),
+    },
+  );
 }

@@ -15,6 +15,7 @@ export const POSTGRES_MIGRATIONS = lazyMigrations(
     "1796231120448-AddIncidentWrites",
     "1796300000000-AddBinaryTextSortIndexes",
     "1796300100000-AddInsightsIndexes",
-    "1796300200000-AddWebhooks",
+    "1796300200000-AddSyncDeferredIndex",
+    "1796300300000-AddWebhooks",
   ],
 );

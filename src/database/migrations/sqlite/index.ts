@@ -14,6 +14,7 @@ export const SQLITE_MIGRATIONS = lazyMigrations(
     "1796229984748-AddChangeRequestClosedAt",
     "1796231120448-AddIncidentWrites",
     "1796300100000-AddInsightsIndexes",
-    "1796300200000-AddWebhooks",
+    "1796300200000-AddSyncDeferredIndex",
+    "1796300300000-AddWebhooks",
   ],
 );

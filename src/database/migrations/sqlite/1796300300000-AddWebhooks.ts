@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
 
-export class AddWebhooks1796300200000 implements MigrationInterface {
-  name = "AddWebhooks1796300200000";
+export class AddWebhooks1796300300000 implements MigrationInterface {
+  name = "AddWebhooks1796300300000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
