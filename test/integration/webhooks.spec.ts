@@ -8,12 +8,14 @@ import { JOURNAL_ENTRY_TABLE } from "../../src/modules/journal-entries/journal-e
 import type { RecordChange } from "../../src/modules/record-changes/record-change.event";
 import { WebhookSecret } from "../../src/modules/webhooks/webhook-secret.entity";
 import { SyncRun } from "../../src/sync/sync-run.entity";
+import { subscribe } from "../support/subscription-client";
 import {
   SIM_PASSWORD,
   SIM_USER,
   startSyncHarness,
   type SyncHarness,
 } from "../support/sync-harness";
+import { VIEWER_TOKEN } from "../support/test-gateway";
 
 const ROTATE = `mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret webhookUrl createdAt } }`;
 const FRESHNESS = `query($id: ID!) { integration(id: $id) { freshness lastWebhookAt lastSyncedAt } }`;
@@ -413,6 +415,50 @@ describe("ServiceNow webhooks", () => {
       expect(harness.simulator.webhooks.status).toMatchObject({ failed: 0 });
     } finally {
       harness.simulator.configureWebhook(null);
+    }
+  });
+
+  it("brings a simulator write to a viewer's recordsChanged subscription within 1 s, as a WEBHOOK change", async () => {
+    const [target] = simIncidents().slice(1035);
+    const bus = harness.gateway.gateway.recordChanges;
+    const before = bus.listenerCount;
+    const subscriber = subscribe<{
+      recordsChanged: {
+        sysIds: string[];
+        operation: string;
+        source: string;
+        syncRunId: string | null;
+      };
+    }>(
+      harness.gateway.gateway.graphqlUrl,
+      VIEWER_TOKEN,
+      `subscription($id: ID, $tables: [String!]) {
+        recordsChanged(integrationId: $id, tables: $tables) { sysIds operation source syncRunId }
+      }`,
+      { id: harness.integrationId, tables: ["incident"] },
+    );
+    harness.simulator.configureWebhook({ url: webhookUrl, secret });
+    try {
+      while (bus.listenerCount === before) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const written = Date.now();
+      harness.simulator.update("incident", target.sys_id, { short_description: "Seen live" });
+      const events = await subscriber.until(
+        (received) => received.some((event) => event.recordsChanged.sysIds.includes(target.sys_id)),
+        1000,
+      );
+
+      expect(Date.now() - written).toBeLessThan(1000);
+      expect(events.map((event) => event.recordsChanged)).toContainEqual({
+        sysIds: [target.sys_id],
+        operation: "UPDATE",
+        source: "WEBHOOK",
+        syncRunId: null,
+      });
+    } finally {
+      harness.simulator.configureWebhook(null);
+      await subscriber.dispose();
     }
   });
 

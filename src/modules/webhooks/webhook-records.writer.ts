@@ -12,6 +12,7 @@ import {
   type ServiceNowClient,
 } from "../../servicenow";
 import { RowUpserter } from "../../sync/row-upserter";
+import { syncFieldsOf } from "../../sync/sync-fields";
 import type { MappedRow, SyncTable } from "../../sync/sync-table";
 import { syncTableOf } from "../../sync/sync-tables";
 import type { Integration } from "../integrations/integration.entity";
@@ -256,11 +257,7 @@ export class WebhookRecordsWriter {
       };
       this.discovered.set(key, entry);
     }
-    const excluded = excludedOf(integration, spec.name);
-    const journal = new Set(spec.journalFields ?? []);
-    return [
-      ...new Set([...spec.fields, ...(entry.fields ?? []), "sys_id", spec.cursorField]),
-    ].filter((field) => !excluded.has(field) && !journal.has(field));
+    return syncFieldsOf(spec, entry.fields, excludedOf(integration, spec.name));
   }
 
   private upserter(table: SyncTable): RowUpserter {
