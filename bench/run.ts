@@ -12,9 +12,10 @@ import { BenchReport } from "./support/bench-report";
 import { profileChildrenInto } from "./support/child-process";
 import { syncBench } from "./sync/sync.bench";
 import { syncLoadBench } from "./sync-load/sync-load.bench";
+import { webhooksBench } from "./webhooks/webhooks.bench";
 
 /**
- * `npm run bench [-- --quick] [-- --only read|sync|sync-load|scale|insights|startup]`: DESIGN.md §5's performance targets,
+ * `npm run bench [-- --quick] [-- --only read|sync|sync-load|scale|insights|startup|webhooks]`: DESIGN.md §5's performance targets,
  * each as a ratio measured side by side in one run (never an absolute time: machines are shared
  * and noisy). One line per target; exits 0 even when a target is missed.
  */
@@ -26,6 +27,7 @@ const BENCHES = {
   scale: scaleBench,
   insights: insightsBench,
   startup: startupBench,
+  webhooks: webhooksBench,
 } as const;
 type BenchName = keyof typeof BENCHES;
 
@@ -46,7 +48,7 @@ function parseArgs(argv: readonly string[]): {
       for (const name of (value ?? "").split(",")) {
         if (!(name in BENCHES)) {
           throw new Error(
-            `--only takes read, sync, sync-load, scale, insights or startup (comma-separated), got "${value}"`,
+            `--only takes read, sync, sync-load, scale, insights, startup or webhooks (comma-separated), got "${value}"`,
           );
         }
         only.push(name as BenchName);
@@ -55,7 +57,7 @@ function parseArgs(argv: readonly string[]): {
       cpuProfDir = path.resolve(argv[++i] ?? "bench-profiles");
     } else if (arg === "--help" || arg === "-h") {
       console.log(
-        "Usage: npm run bench -- [--quick] [--only read|sync|sync-load|scale|insights|startup] [--cpu-prof DIR]",
+        "Usage: npm run bench -- [--quick] [--only read|sync|sync-load|scale|insights|startup|webhooks] [--cpu-prof DIR]",
       );
       process.exit(0);
     } else {
