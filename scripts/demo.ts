@@ -212,6 +212,9 @@ async function main(): Promise<void> {
       `    curl -X PATCH ${simulatorUrl}/__sim/records/incident/${liveIncident.sys_id} \\`,
       `      -H 'content-type: application/json' -d '{"short_description": "Changed live"}'`,
       `    then query: { incident(sysId: "${liveIncident.sys_id}") { number shortDescription } integrations { freshness lastWebhookAt } }`,
+      "    or watch it arrive over graphql-ws on the same URL (README: Subscriptions), with",
+      '    connection_init payload {"authorization": "Bearer <token>"}:',
+      "    subscription { incidentChanged { number shortDescription state } }",
       "",
       "  Try:",
       example
