@@ -46,10 +46,15 @@ export async function reconcileTable(
     const gone = local.filter((sysId) => !remote.has(sysId));
     for (let start = 0; start < gone.length; start += DELETE_BATCH) {
       const batch = gone.slice(start, start + DELETE_BATCH);
-      await executor.execute(statements.delete, [job.integrationId, statements.list(batch)]);
-      context.onDeleted(batch);
+      const removed = (await executor.firstColumn(statements.delete, [
+        job.integrationId,
+        statements.list(batch),
+      ])) as string[];
+      if (removed.length > 0) {
+        context.onDeleted(removed);
+      }
+      deleted += removed.length;
     }
-    deleted += gone.length;
   };
   for await (const page of pageSysIds(context.client, {
     table: job.table,
@@ -82,7 +87,8 @@ class ReconcileStatements {
     const list = this.postgres
       ? `${this.sysId} = ANY($2::${sysId.sqlType}[])`
       : `${this.sysId} IN (SELECT value FROM json_each(?))`;
-    this.delete = `DELETE FROM ${this.table} WHERE ${this.integration} = ${this.placeholder(1)} AND ${list}`;
+    // RETURNING: what is announced and counted is what this statement removed.
+    this.delete = `DELETE FROM ${this.table} WHERE ${this.integration} = ${this.placeholder(1)} AND ${list} RETURNING ${this.sysId}`;
   }
 
   /** The list parameter of `delete`: an array for PostgreSQL, JSON text for SQLite's json_each. */
