@@ -1,19 +1,12 @@
 import type { DataSource } from "typeorm";
 
 import type { ServiceNowRecordEntity } from "../../database/servicenow-record.entity";
-import {
-  fetchTableFields,
-  query,
-  type RawRecord,
-  type ServiceNowClient,
-  type WriteParams,
-} from "../../servicenow";
+import { query, type RawRecord, type ServiceNowClient, type WriteParams } from "../../servicenow";
 import { RowUpserter } from "../../sync/row-upserter";
+import { SyncFieldsCache } from "../../sync/sync-fields";
 import type { SyncTable } from "../../sync/sync-table";
 import { syncTableOf } from "../../sync/sync-tables";
 import type { Integration } from "../integrations/integration.entity";
-
-const FIELDS_TTL_MS = 10 * 60_000;
 
 /**
  * Read-your-writes: the record ServiceNow answers a write with goes into the cache at once,
@@ -24,7 +17,7 @@ export class IncidentCacheWriter {
   private readonly incidents: SyncTable = syncTableOf("incident");
   private readonly journal: SyncTable = syncTableOf("sys_journal_field");
   private readonly upserters = new Map<SyncTable, RowUpserter>();
-  private readonly discovered = new Map<string, { fields: string[] | null; at: number }>();
+  private readonly fields = new SyncFieldsCache();
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -108,27 +101,13 @@ export class IncidentCacheWriter {
     );
   }
 
-  /** As the sync asks: the mapped fields plus every discovered one, minus excluded and journal. */
-  private async fieldsOf(
+  private fieldsOf(
     table: SyncTable,
     integration: Integration,
     client: ServiceNowClient,
   ): Promise<string[]> {
-    const spec = table.spec;
-    const key = `${integration.id}/${spec.name}`;
-    let entry = this.discovered.get(key);
-    if (entry === undefined || Date.now() - entry.at > FIELDS_TTL_MS) {
-      entry = {
-        fields: await fetchTableFields(client, spec.name, spec.parentTables),
-        at: Date.now(),
-      };
-      this.discovered.set(key, entry);
-    }
-    const excluded = excludedOf(integration, spec.name);
-    const journal = new Set(spec.journalFields ?? []);
-    return [...new Set([...spec.fields, ...(entry.fields ?? [])])].filter(
-      (field) => !excluded.has(field) && !journal.has(field),
-    );
+    const excluded = excludedOf(integration, table.spec.name);
+    return this.fields.fieldsOf(table.spec, integration.id, excluded, client);
   }
 
   private upserter(table: SyncTable): RowUpserter {

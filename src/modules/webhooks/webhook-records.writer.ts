@@ -4,7 +4,6 @@ import type { ServiceNowRecordEntity } from "../../database/servicenow-record.en
 import type { Logger } from "../../logging/logger";
 import {
   type EncodedQuery,
-  fetchTableFields,
   pageRecords,
   query,
   type RawRecord,
@@ -12,7 +11,7 @@ import {
   type ServiceNowClient,
 } from "../../servicenow";
 import { RowUpserter } from "../../sync/row-upserter";
-import { syncFieldsOf } from "../../sync/sync-fields";
+import { SyncFieldsCache } from "../../sync/sync-fields";
 import type { MappedRow, SyncTable } from "../../sync/sync-table";
 import { syncTableOf } from "../../sync/sync-tables";
 import type { Integration } from "../integrations/integration.entity";
@@ -28,8 +27,6 @@ import type { WebhookOperation } from "./webhook.notification";
 export const SYS_IDS_PER_REQUEST = 100;
 /** Journal entries asked for in one request; a fuller answer is paged by keyset instead. */
 const JOURNAL_PAGE = 1000;
-/** Discovered dictionary fields are re-read after this (as the incident cache writer does). */
-const FIELDS_TTL_MS = 10 * 60_000;
 
 /** The notifications of one (integration, table) group, as the coalescer hands them over. */
 export interface WebhookBatch {
@@ -60,7 +57,7 @@ export interface WebhookWriterMetrics {
  */
 export class WebhookRecordsWriter {
   private readonly upserters = new Map<SyncTable, RowUpserter>();
-  private readonly discovered = new Map<string, { fields: string[] | null; at: number }>();
+  private readonly fields = new SyncFieldsCache();
   private readonly journal: SyncTable = syncTableOf("sys_journal_field");
 
   constructor(
@@ -240,24 +237,14 @@ export class WebhookRecordsWriter {
     return rows;
   }
 
-  /** As the sync asks: the mapped fields plus every discovered one, minus excluded and journal. */
-  private async fieldsOf(
+  private fieldsOf(
     table: SyncTable,
     integration: Integration,
     client: ServiceNowClient,
     signal: AbortSignal,
   ): Promise<string[]> {
-    const spec = table.spec;
-    const key = `${integration.id}/${spec.name}`;
-    let entry = this.discovered.get(key);
-    if (entry === undefined || Date.now() - entry.at > FIELDS_TTL_MS) {
-      entry = {
-        fields: await fetchTableFields(client, spec.name, spec.parentTables, signal),
-        at: Date.now(),
-      };
-      this.discovered.set(key, entry);
-    }
-    return syncFieldsOf(spec, entry.fields, excludedOf(integration, spec.name));
+    const excluded = excludedOf(integration, table.spec.name);
+    return this.fields.fieldsOf(table.spec, integration.id, excluded, client, signal);
   }
 
   private upserter(table: SyncTable): RowUpserter {
