@@ -2,7 +2,7 @@ import type { RecordCursor } from "../../servicenow";
 import type { SyncTableCounts } from "../sync-run.entity";
 import { PlanUpserter, type UpsertExecutor } from "./plan.upserter";
 import type { TablePagesPlans } from "./table-pages.job";
-import { quoteIdentifier, quoteTablePath, type UpsertPlan } from "./upsert.plan";
+import { quoteIdentifier, quoteTablePath, RecordKeySql } from "./upsert.plan";
 
 /** One page as it commits: its rows, the table's new watermark and the run's counts. */
 export interface PageCommit {
@@ -44,11 +44,14 @@ export class PageStatements {
   private readonly rows: PlanUpserter;
   private readonly state: PlanUpserter;
   private readonly runCountsSql: string;
+  private readonly key: RecordKeySql;
   private readonly existingSql: string;
 
   constructor(plans: TablePagesPlans) {
     this.rows = new PlanUpserter(plans.rows);
-    this.existingSql = existingSysIdsSql(plans.rows);
+    this.key = new RecordKeySql(plans.rows);
+    // On the record key's unique index; the list is one parameter, so the text never changes.
+    this.existingSql = `SELECT ${this.key.sysId} FROM ${this.key.table} WHERE ${this.key.integration} = ${this.key.placeholder(1)} AND ${this.key.sysIdIn(2)}`;
     this.state = new PlanUpserter(plans.state);
     const { table, countsColumn, idColumn } = plans.runCounts;
     const [first, second] = plans.rows.dialect === "postgres" ? ["$1", "$2"] : ["?", "?"];
@@ -67,7 +70,7 @@ export class PageStatements {
         : new Set(
             await executor.firstColumn(this.existingSql, [
               page.integrationId,
-              this.rows.plan.dialect === "postgres" ? sysIds : JSON.stringify(sysIds),
+              this.key.list(sysIds),
             ]),
           );
     await this.rows.upsert(executor, page.rows);
@@ -87,26 +90,4 @@ export class PageStatements {
       updated: sysIds.filter((sysId) => existing.has(sysId)),
     };
   }
-}
-
-/**
- * `SELECT sys_id … WHERE integration_id = ? AND sys_id IN (…)` on the record key's index, the
- * list bound as one parameter so the text (and prepared statement) never changes.
- */
-function existingSysIdsSql(plan: UpsertPlan): string {
-  const columnOf = (property: string) => {
-    const column = plan.columns.find((candidate) => candidate.property === property);
-    if (column === undefined) {
-      throw new Error(`${plan.table} has no ${property} column`);
-    }
-    return column;
-  };
-  const integration = quoteIdentifier(columnOf("integrationId").name);
-  const sysId = columnOf("sysId");
-  const list =
-    plan.dialect === "postgres"
-      ? `${quoteIdentifier(sysId.name)} = ANY($2::${sysId.sqlType}[])`
-      : `${quoteIdentifier(sysId.name)} IN (SELECT value FROM json_each(?))`;
-  const first = plan.dialect === "postgres" ? "$1" : "?";
-  return `SELECT ${quoteIdentifier(sysId.name)} FROM ${quoteTablePath(plan.table)} WHERE ${integration} = ${first} AND ${list}`;
 }

@@ -1,6 +1,6 @@
 import { type EncodedQuery, pageSysIds, type ServiceNowClient } from "../../servicenow";
 import type { PageExecutor } from "./page.store";
-import { quoteIdentifier, quoteTablePath, type UpsertPlan } from "./upsert.plan";
+import { RecordKeySql, type UpsertPlan } from "./upsert.plan";
 
 /** Deletes go in batches of this many sys_ids, each its own statement (and transaction). */
 const DELETE_BATCH = 500;
@@ -73,27 +73,18 @@ export async function reconcileTable(
 class ReconcileStatements {
   readonly delete: string;
   private readonly ranges = new Map<string, string>();
-  private readonly postgres: boolean;
-  private readonly table: string;
-  private readonly integration: string;
-  private readonly sysId: string;
+  private readonly key: RecordKeySql;
 
   constructor(plan: UpsertPlan) {
-    this.postgres = plan.dialect === "postgres";
-    this.table = quoteTablePath(plan.table);
-    this.integration = quoteIdentifier(columnOf(plan, "integrationId").name);
-    const sysId = columnOf(plan, "sysId");
-    this.sysId = quoteIdentifier(sysId.name);
-    const list = this.postgres
-      ? `${this.sysId} = ANY($2::${sysId.sqlType}[])`
-      : `${this.sysId} IN (SELECT value FROM json_each(?))`;
+    const key = new RecordKeySql(plan);
+    this.key = key;
     // RETURNING: what is announced and counted is what this statement removed.
-    this.delete = `DELETE FROM ${this.table} WHERE ${this.integration} = ${this.placeholder(1)} AND ${list} RETURNING ${this.sysId}`;
+    this.delete = `DELETE FROM ${key.table} WHERE ${key.integration} = ${key.placeholder(1)} AND ${key.sysIdIn(2)} RETURNING ${key.sysId}`;
   }
 
-  /** The list parameter of `delete`: an array for PostgreSQL, JSON text for SQLite's json_each. */
+  /** The list parameter of `delete`. */
   list(sysIds: readonly string[]): unknown {
-    return this.postgres ? sysIds : JSON.stringify(sysIds);
+    return this.key.list(sysIds);
   }
 
   /** Our sys_ids of the integration in (after, upTo], either bound open. */
@@ -101,31 +92,20 @@ class ReconcileStatements {
     const key = `${after}:${upTo}`;
     let sql = this.ranges.get(key);
     if (sql === undefined) {
+      const { integration, sysId, table } = this.key;
       let index = 1;
-      const conditions = [`${this.integration} = ${this.placeholder(index)}`];
+      const conditions = [`${integration} = ${this.key.placeholder(index)}`];
       if (after) {
         index += 1;
-        conditions.push(`${this.sysId} > ${this.placeholder(index)}`);
+        conditions.push(`${sysId} > ${this.key.placeholder(index)}`);
       }
       if (upTo) {
         index += 1;
-        conditions.push(`${this.sysId} <= ${this.placeholder(index)}`);
+        conditions.push(`${sysId} <= ${this.key.placeholder(index)}`);
       }
-      sql = `SELECT ${this.sysId} FROM ${this.table} WHERE ${conditions.join(" AND ")}`;
+      sql = `SELECT ${sysId} FROM ${table} WHERE ${conditions.join(" AND ")}`;
       this.ranges.set(key, sql);
     }
     return sql;
   }
-
-  private placeholder(index: number): string {
-    return this.postgres ? `$${index}` : "?";
-  }
-}
-
-function columnOf(plan: UpsertPlan, property: string): UpsertPlan["columns"][number] {
-  const column = plan.columns.find((candidate) => candidate.property === property);
-  if (column === undefined) {
-    throw new Error(`${plan.table} has no ${property} column`);
-  }
-  return column;
 }

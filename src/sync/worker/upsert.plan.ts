@@ -69,3 +69,50 @@ export function persistentValue(
       return value;
   }
 }
+
+/**
+ * A record table's key as SQL, from its plan: `integration_id = <first>` and `sys_id` in a list
+ * bound as one parameter (an array for PostgreSQL's `= ANY`, JSON text for SQLite's json_each),
+ * so a statement's text, and its prepared form, never depend on how many sys_ids it names.
+ */
+export class RecordKeySql {
+  readonly table: string;
+  readonly integration: string;
+  readonly sysId: string;
+  private readonly postgres: boolean;
+  private readonly sysIdType: string;
+
+  constructor(plan: UpsertPlan) {
+    this.postgres = plan.dialect === "postgres";
+    this.table = quoteTablePath(plan.table);
+    this.integration = quoteIdentifier(planColumn(plan, "integrationId").name);
+    const sysId = planColumn(plan, "sysId");
+    this.sysId = quoteIdentifier(sysId.name);
+    this.sysIdType = sysId.sqlType;
+  }
+
+  /** The n-th (1-based) bound parameter. */
+  placeholder(index: number): string {
+    return this.postgres ? `$${index}` : "?";
+  }
+
+  /** `sys_id` in the list bound at parameter `index`. */
+  sysIdIn(index: number): string {
+    return this.postgres
+      ? `${this.sysId} = ANY(${this.placeholder(index)}::${this.sysIdType}[])`
+      : `${this.sysId} IN (SELECT value FROM json_each(?))`;
+  }
+
+  /** The list parameter `sysIdIn` reads. */
+  list(sysIds: readonly string[]): unknown {
+    return this.postgres ? sysIds : JSON.stringify(sysIds);
+  }
+}
+
+function planColumn(plan: UpsertPlan, property: string): UpsertColumn {
+  const column = plan.columns.find((candidate) => candidate.property === property);
+  if (column === undefined) {
+    throw new Error(`${plan.table} has no ${property} column`);
+  }
+  return column;
+}
