@@ -29,3 +29,21 @@ export function startGatewayChild(
     ...(/^postgres(ql)?:\/\//.test(file) ? { env: { DATABASE_URL: file } } : {}),
   });
 }
+
+/** A GraphQL request as the bench's admin; its data, or an Error carrying the errors. */
+export async function benchGraphql<T>(
+  graphqlUrl: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
+  const response = await fetch(graphqlUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${BENCH_ADMIN_TOKEN}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown };
+  if (!body.data) {
+    throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
+  }
+  return body.data;
+}

@@ -8,7 +8,7 @@ import { startGateway } from "../../src/http/gateway.server";
 import { createLogger } from "../../src/logging/logger";
 import { SecretBox } from "../../src/secrets/secret-box";
 import { SyncRun } from "../../src/sync/sync-run.entity";
-import { BENCH_ADMIN_TOKEN } from "../support/bench-gateway";
+import { BENCH_ADMIN_TOKEN, benchGraphql } from "../support/bench-gateway";
 import { peakRssMiB, runChild, serveParent } from "../support/child-process";
 import {
   PAGE_SIZE,
@@ -46,18 +46,8 @@ runChild(async () => {
     secretBox: new SecretBox(randomBytes(32)),
     awsSecrets: null,
   });
-  const graphql = async <T>(query: string, variables: Record<string, unknown>): Promise<T> => {
-    const response = await fetch(gateway.graphqlUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${BENCH_ADMIN_TOKEN}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { data?: T; errors?: unknown };
-    if (!body.data) {
-      throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
-    }
-    return body.data;
-  };
+  const graphql = <T>(query: string, variables: Record<string, unknown>): Promise<T> =>
+    benchGraphql<T>(gateway.graphqlUrl, query, variables);
   const { createIntegration } = await graphql<{ createIntegration: { id: string } }>(
     `
       mutation ($input: CreateIntegrationInput!) {

@@ -4,7 +4,7 @@ import { performance } from "node:perf_hooks";
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 
-import { BENCH_ADMIN_TOKEN } from "../support/bench-gateway";
+import { BENCH_ADMIN_TOKEN, benchGraphql } from "../support/bench-gateway";
 import { type BenchReport, progress } from "../support/bench-report";
 import { formatMs, percentile } from "../support/stats";
 import { checked, compileSyncChild, startSimulator, startSyncChild } from "../sync/sync.bench";
@@ -44,16 +44,16 @@ export async function webhooksBench(
     try {
       checked(await gateway.request<SyncResult>("sync", true));
       const graphqlUrl = gateway.ready.graphqlUrl;
-      const { integrations } = await graphql<{ integrations: Array<{ id: string }> }>(
+      const { integrations } = await benchGraphql<{ integrations: Array<{ id: string }> }>(
         graphqlUrl,
         "{ integrations { id } }",
       );
       const integrationId = integrations[0].id;
-      const { rotateWebhookSecret } = await graphql<{ rotateWebhookSecret: { secret: string } }>(
-        graphqlUrl,
-        "mutation ($id: ID!) { rotateWebhookSecret(id: $id) { secret } }",
-        { id: integrationId },
-      );
+      const { rotateWebhookSecret } = await benchGraphql<{
+        rotateWebhookSecret: { secret: string };
+      }>(graphqlUrl, "mutation ($id: ID!) { rotateWebhookSecret(id: $id) { secret } }", {
+        id: integrationId,
+      });
       // The gateway listens on a random port: its public URL setting does not know it.
       const webhookUrl = `${new URL(graphqlUrl).origin}/webhooks/servicenow/${integrationId}`;
       await simulatorControl(simulator.ready.url, "POST", "webhook", {
@@ -167,23 +167,6 @@ async function measureChanges(
     unsubscribe();
     await client.dispose();
   }
-}
-
-async function graphql<T>(
-  url: string,
-  query: string,
-  variables: Record<string, unknown> = {},
-): Promise<T> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${BENCH_ADMIN_TOKEN}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown };
-  if (!body.data) {
-    throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
-  }
-  return body.data;
 }
 
 async function simulatorControl<T = unknown>(
