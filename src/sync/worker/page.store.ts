@@ -1,6 +1,6 @@
 import type { RecordCursor } from "../../servicenow";
 import type { SyncTableCounts } from "../sync-run.entity";
-import { PlanUpserter, type UpsertExecutor } from "./plan.upserter";
+import { type EncodedRows, PlanUpserter, type UpsertExecutor } from "./plan.upserter";
 import type { TablePagesPlans } from "./table-pages.job";
 import { quoteIdentifier, quoteTablePath, RecordKeySql } from "./upsert.plan";
 
@@ -8,7 +8,10 @@ import { quoteIdentifier, quoteTablePath, RecordKeySql } from "./upsert.plan";
 export interface PageCommit {
   readonly integrationId: string;
   readonly tableName: string;
-  readonly rows: readonly object[];
+  /** The page's mapped rows, encoded by `PageStatements.encode`. */
+  readonly rows: EncodedRows;
+  /** The rows' sys_ids, in the same order. */
+  readonly sysIds: readonly string[];
   readonly watermark: RecordCursor;
   readonly overlapFrom: Date | null;
   readonly syncedAt: Date;
@@ -46,34 +49,48 @@ export class PageStatements {
   private readonly runCountsSql: string;
   private readonly key: RecordKeySql;
   private readonly existingSql: string;
+  private readonly insertedSql: string;
 
-  constructor(plans: TablePagesPlans) {
+  constructor(readonly plans: TablePagesPlans) {
     this.rows = new PlanUpserter(plans.rows);
     this.key = new RecordKeySql(plans.rows);
     // On the record key's unique index; the list is one parameter, so the text never changes.
     this.existingSql = `SELECT ${this.key.sysId} FROM ${this.key.table} WHERE ${this.key.integration} = ${this.key.placeholder(1)} AND ${this.key.sysIdIn(2)}`;
+    this.insertedSql = this.rows.insertedSql(this.key.sysIdColumn);
     this.state = new PlanUpserter(plans.state);
     const { table, countsColumn, idColumn } = plans.runCounts;
     const [first, second] = plans.rows.dialect === "postgres" ? ["$1", "$2"] : ["?", "?"];
     this.runCountsSql = `UPDATE ${quoteTablePath(table)} SET ${quoteIdentifier(countsColumn)} = ${first} WHERE ${quoteIdentifier(idColumn)} = ${second}`;
   }
 
+  /** The page's rows as bound parameters: on the mapping side, before the commit. */
+  encode(rows: readonly object[]): { rows: EncodedRows; sysIds: string[] } {
+    return {
+      rows: this.rows.encode(rows),
+      sysIds: rows.map((row) => (row as { readonly sysId: string }).sysId),
+    };
+  }
+
   /**
-   * Which of the page's rows the cache already holds is read first, in the same transaction
-   * (one indexed statement): that is what tells an INSERT from an UPDATE for subscribers.
+   * What tells an INSERT from an UPDATE for subscribers, in the page's transaction: on
+   * PostgreSQL the upsert answers the sys_ids it inserted; on SQLite (whose upsert cannot say)
+   * the rows the cache already holds are read first, with one indexed statement.
    */
   async write(executor: PageExecutor, page: PageCommit): Promise<PageChanges> {
-    const sysIds = page.rows.map((row) => (row as { readonly sysId: string }).sysId);
-    const existing =
-      sysIds.length === 0
-        ? new Set<unknown>()
-        : new Set(
-            await executor.firstColumn(this.existingSql, [
-              page.integrationId,
-              this.key.list(sysIds),
-            ]),
-          );
-    await this.rows.upsert(executor, page.rows);
+    const { sysIds } = page;
+    let isNew: (sysId: string) => boolean;
+    if (sysIds.length === 0) {
+      isNew = () => false;
+    } else if (this.plans.rows.dialect === "postgres") {
+      const inserted = new Set(await executor.firstColumn(this.insertedSql, page.rows.values));
+      isNew = (sysId) => inserted.has(sysId);
+    } else {
+      const existing = new Set(
+        await executor.firstColumn(this.existingSql, [page.integrationId, this.key.list(sysIds)]),
+      );
+      await this.rows.write(executor, page.rows);
+      isNew = (sysId) => !existing.has(sysId);
+    }
     await this.state.upsert(executor, [
       {
         integrationId: page.integrationId,
@@ -86,8 +103,8 @@ export class PageStatements {
     ]);
     await executor.execute(this.runCountsSql, [JSON.stringify(page.counts), page.runId]);
     return {
-      inserted: sysIds.filter((sysId) => !existing.has(sysId)),
-      updated: sysIds.filter((sysId) => existing.has(sysId)),
+      inserted: sysIds.filter((sysId) => isNew(sysId)),
+      updated: sysIds.filter((sysId) => !isNew(sysId)),
     };
   }
 }

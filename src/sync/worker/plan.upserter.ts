@@ -9,6 +9,16 @@ export interface UpsertExecutor {
 const SQLITE_ROWS_PER_STATEMENT = 200;
 
 /**
+ * Rows as bound parameters, converted once (`PlanUpserter.encode`): plain arrays of strings,
+ * numbers and nulls, so they cross to another thread as cheaply as structured clone allows.
+ * SQLite: row-major (each row's columns in plan order); PostgreSQL: one array per column.
+ */
+export interface EncodedRows {
+  readonly count: number;
+  readonly values: readonly unknown[];
+}
+
+/**
  * `INSERT … ON CONFLICT (key) DO UPDATE` for one table from its plan, without TypeORM. SQLite
  * gets a multi-row VALUES list per batch size; PostgreSQL gets one statement per call whatever
  * the row count, `INSERT … SELECT * FROM unnest($1::type[], …)` with one array per column, so
@@ -31,17 +41,40 @@ export class PlanUpserter {
   }
 
   async upsert(executor: UpsertExecutor, rows: readonly object[]): Promise<void> {
-    if (rows.length === 0) {
+    await this.write(executor, this.encode(rows));
+  }
+
+  encode(rows: readonly object[]): EncodedRows {
+    return {
+      count: rows.length,
+      values: this.plan.dialect === "postgres" ? this.columnArrays(rows) : this.rowValues(rows),
+    };
+  }
+
+  async write(executor: UpsertExecutor, rows: EncodedRows): Promise<void> {
+    if (rows.count === 0) {
       return;
     }
     if (this.plan.dialect === "postgres") {
-      await executor.execute(this.unnestStatement(), this.columnArrays(rows));
+      await executor.execute(this.unnestStatement(), rows.values);
       return;
     }
-    for (let start = 0; start < rows.length; start += SQLITE_ROWS_PER_STATEMENT) {
-      const chunk = rows.slice(start, start + SQLITE_ROWS_PER_STATEMENT);
-      await executor.execute(this.valuesStatement(chunk.length), this.rowValues(chunk));
+    const width = this.plan.columns.length;
+    for (let start = 0; start < rows.count; start += SQLITE_ROWS_PER_STATEMENT) {
+      const count = Math.min(SQLITE_ROWS_PER_STATEMENT, rows.count - start);
+      await executor.execute(
+        this.valuesStatement(count),
+        rows.values.slice(start * width, (start + count) * width),
+      );
     }
+  }
+
+  /**
+   * PostgreSQL only: the upsert, answering the sys_ids it inserted (rows an upsert inserts have
+   * no xmax; rows it updated carry the updating transaction's), so no read before it is needed.
+   */
+  insertedSql(sysIdColumn: string): string {
+    return `WITH upserted AS (${this.unnestStatement()} RETURNING ${quoteIdentifier(sysIdColumn)} AS sys_id, xmax = 0 AS inserted) SELECT sys_id FROM upserted WHERE inserted`;
   }
 
   /** Row-major parameters: each row's columns in plan order. */

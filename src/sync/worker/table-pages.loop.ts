@@ -4,7 +4,7 @@ import { syncFieldsOf } from "../sync-fields";
 import { isOpenSecond } from "../sync-resume";
 import type { SyncTableCounts } from "../sync-run.entity";
 import { TABLE_MAPPERS } from "../table-mappers";
-import { type PageChanges, PageStatements, type PageStore } from "./page.store";
+import { type PageChanges, type PageCommit, PageStatements, type PageStore } from "./page.store";
 import type { TablePagesJob } from "./table-pages.job";
 import { reconcileTable } from "./table-reconcile";
 
@@ -72,39 +72,67 @@ export async function runTablePages(
   }
   // The earliest second this run reads while ServiceNow may still write into it.
   let openFrom: Date | null = null;
-  for await (const page of pageRecords(client, {
-    table: mapper.spec.name,
-    fields,
-    cursorField: mapper.spec.cursorField,
-    timeZone: job.timeZone,
-    scope,
-    after: job.after,
-    pageSize: job.pageSize,
-    displayValue: "all",
-    signal,
-  })) {
-    const syncedAt = new Date();
-    if (openFrom === null && isOpenSecond(page.cursor.timestamp, page.serverTime)) {
-      openFrom = page.cursor.timestamp;
+  // The previous page's commit, still running while this page is fetched, mapped and encoded:
+  // the store's connection works (another thread or the database server) while this one maps.
+  // Pages still commit one after the other, in order; at most one waits, so memory stays flat.
+  let committing: Promise<void> | null = null;
+  try {
+    for await (const page of pageRecords(client, {
+      table: mapper.spec.name,
+      fields,
+      cursorField: mapper.spec.cursorField,
+      timeZone: job.timeZone,
+      scope,
+      after: job.after,
+      pageSize: job.pageSize,
+      displayValue: "all",
+      signal,
+    })) {
+      const syncedAt = new Date();
+      if (openFrom === null && isOpenSecond(page.cursor.timestamp, page.serverTime)) {
+        openFrom = page.cursor.timestamp;
+      }
+      const encoded = statements.encode(
+        page.records.map((raw) => mapper.map(raw, { integrationId: job.integrationId, syncedAt })),
+      );
+      tableCounts.fetched += page.records.length;
+      tableCounts.upserted += encoded.sysIds.length;
+      // The counts as this page's commit stores them (the next page changes them meanwhile).
+      const committedCounts = counts.map((entry) => ({ ...entry }));
+      const commit: PageCommit = {
+        integrationId: job.integrationId,
+        tableName: mapper.spec.name,
+        ...encoded,
+        watermark: page.cursor,
+        overlapFrom: openFrom,
+        syncedAt,
+        runId: job.run.id,
+        counts: committedCounts,
+      };
+      if (committing !== null) {
+        await committing;
+      }
+      signal.throwIfAborted();
+      committing = store.commit(statements, commit).then((changes) => {
+        context.onProgress(
+          { ...(committedCounts[job.run.index] as SyncTableCounts) },
+          { ...changes, committedAt: Date.now() },
+        );
+      });
+      // Awaited before the next commit or after the last page; a failure meanwhile is not
+      // unhandled, and still rejects there.
+      committing.catch(() => undefined);
     }
-    const rows = page.records.map((raw) =>
-      mapper.map(raw, { integrationId: job.integrationId, syncedAt }),
-    );
-    tableCounts.fetched += page.records.length;
-    tableCounts.upserted += rows.length;
-    const changes = await store.commit(statements, {
-      integrationId: job.integrationId,
-      tableName: mapper.spec.name,
-      rows,
-      watermark: page.cursor,
-      overlapFrom: openFrom,
-      syncedAt,
-      runId: job.run.id,
-      counts,
-    });
-    context.onProgress({ ...tableCounts }, { ...changes, committedAt: Date.now() });
-    signal.throwIfAborted();
+    if (committing !== null) {
+      await committing;
+    }
+  } catch (error) {
+    // Whatever failed (a fetch, a mapping), the commit in flight ends before the loop does:
+    // the caller may close the connection or start the next table on it.
+    await committing?.catch(() => undefined);
+    throw error;
   }
+  signal.throwIfAborted();
   if (!job.reconcile) {
     return 0;
   }

@@ -79,6 +79,8 @@ export class RecordKeySql {
   readonly table: string;
   readonly integration: string;
   readonly sysId: string;
+  /** The sys_id column's name, unquoted. */
+  readonly sysIdColumn: string;
   private readonly postgres: boolean;
   private readonly sysIdType: string;
 
@@ -88,6 +90,7 @@ export class RecordKeySql {
     this.integration = quoteIdentifier(planColumn(plan, "integrationId").name);
     const sysId = planColumn(plan, "sysId");
     this.sysId = quoteIdentifier(sysId.name);
+    this.sysIdColumn = sysId.name;
     this.sysIdType = sysId.sqlType;
   }
 
