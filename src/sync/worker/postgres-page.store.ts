@@ -11,7 +11,7 @@ import type {
   PageStore,
 } from "./page.store";
 import { quoteIdentifier } from "./upsert.plan";
-import { WorkerDatabaseError } from "./worker-error.wire";
+import { WorkerDatabaseError } from "./worker-database.error";
 
 type PostgresConnection = Extract<DatabaseConnection, { kind: "postgres" }>;
 

@@ -8,7 +8,7 @@ import type {
   PageStatements,
   PageStore,
 } from "./page.store";
-import { WorkerDatabaseError } from "./worker-error.wire";
+import { WorkerDatabaseError } from "./worker-database.error";
 
 type SqliteConnection = Extract<DatabaseConnection, { kind: "sqlite" }>;
 

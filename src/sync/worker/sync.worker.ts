@@ -3,17 +3,16 @@ import { isMainThread, type MessagePort, parentPort, workerData } from "node:wor
 import type { DatabaseConnection } from "../../database/data-source";
 import type { Logger } from "../../logging/logger";
 import { type AuthProvider, ServiceNowClient, ServiceNowError } from "../../servicenow";
-import type { PageStore } from "./page.store";
-import { PostgresPageStore } from "./postgres-page.store";
-import { SqlitePageStore } from "./sqlite-page.store";
 import type { FromWorker, ToWorker, WorkerClientSettings } from "./table-pages.job";
 import { runTablePages } from "./table-pages.loop";
+import { ThreadedPageStore } from "./threaded-page.store";
 import { fromWire, toWire } from "./worker-error.wire";
 
 /**
  * The sync worker's entry: runs table page loops sent by the main thread (`SyncWorkerHost`),
- * with its own ServiceNow client and database connection. It never loads TypeORM, GraphQL or
- * Express; credentials stay on the main thread, asked for over the port per request.
+ * with its own ServiceNow client; pages are written by its page writer thread (its database
+ * connection), one page behind. It never loads TypeORM, GraphQL or Express; credentials stay
+ * on the main thread, asked for over the port per request.
  */
 
 /** This file, compiled (`.js`, dist) or not (`.ts`, tests and `npm run dev`). */
@@ -32,7 +31,7 @@ class SyncWorker {
     { resolve: (value: string | boolean | undefined) => void; reject: (error: Error) => void }
   >();
   private nextCallId = 1;
-  private store: { readonly key: string; readonly store: Promise<PageStore> } | null = null;
+  private store: { readonly key: string; readonly store: ThreadedPageStore } | null = null;
 
   constructor(private readonly port: MessagePort) {}
 
@@ -66,7 +65,7 @@ class SyncWorker {
     const abort = new AbortController();
     this.aborts.set(jobId, abort);
     try {
-      const store = await this.storeFor(message.database);
+      const store = this.storeFor(message.database);
       const log = this.logger(jobId, message.log.level, message.log.bindings);
       const client = new ServiceNowClient({
         instanceUrl: message.client.instanceUrl,
@@ -92,22 +91,16 @@ class SyncWorker {
     }
   }
 
-  /** One connection per database for the worker's lifetime, opened on first use. */
-  private storeFor(connection: DatabaseConnection): Promise<PageStore> {
+  /**
+   * One page writer (its thread and connection) per database for the worker's lifetime,
+   * started on first use; a writer that stopped (its connection never opened, it crashed) is
+   * replaced by the next job.
+   */
+  private storeFor(connection: DatabaseConnection): ThreadedPageStore {
     const key = JSON.stringify(connection);
-    if (this.store?.key !== key) {
-      const previous = this.store?.store;
-      void previous?.then((store) => store.close()).catch(() => undefined);
-      const store =
-        connection.kind === "sqlite"
-          ? Promise.resolve<PageStore>(new SqlitePageStore(connection))
-          : PostgresPageStore.open(connection);
-      this.store = { key, store };
-      store.catch(() => {
-        if (this.store?.store === store) {
-          this.store = null;
-        }
-      });
+    if (this.store?.key !== key || !this.store.store.running) {
+      void this.store?.store.close().catch(() => undefined);
+      this.store = { key, store: new ThreadedPageStore(connection) };
     }
     return this.store.store;
   }

@@ -1,5 +1,8 @@
 import { ServiceNowError, type ServiceNowErrorInit } from "../../servicenow";
 import { MappingError, type MappingErrorInit } from "../mappers/mapping.error";
+import { databaseWire, type DatabaseWireError, WorkerDatabaseError } from "./worker-database.error";
+
+export { WorkerDatabaseError } from "./worker-database.error";
 
 /**
  * An error as it crosses between the sync worker and the main thread: structured clone keeps
@@ -14,14 +17,7 @@ export type WireError =
       readonly attempts?: number;
     }
   | { readonly kind: "mapping"; readonly init: Omit<MappingErrorInit, "cause"> }
-  | {
-      /** The worker's own database connection failed; `query` is the statement's text. */
-      readonly kind: "database";
-      readonly name: string;
-      readonly message: string;
-      readonly code?: string;
-      readonly query?: string;
-    }
+  | DatabaseWireError
   /** The job stopped because the main thread aborted it: main rethrows its own reason. */
   | { readonly kind: "aborted" }
   | {
@@ -30,20 +26,6 @@ export type WireError =
       readonly message: string;
       readonly code?: string;
     };
-
-/** A database failure of the worker's connection, told apart from the errors around it. */
-export class WorkerDatabaseError extends Error {
-  override readonly name = "WorkerDatabaseError";
-
-  constructor(
-    readonly query: string | undefined,
-    readonly driverError: unknown,
-  ) {
-    // Duck-typed: a native driver's error may come from another realm (jest), failing instanceof.
-    const message = (driverError as { message?: unknown } | null)?.message;
-    super(typeof message === "string" ? message : String(driverError));
-  }
-}
 
 function codeOf(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
@@ -88,14 +70,7 @@ export function toWire(error: unknown, aborted: boolean): WireError {
     };
   }
   if (error instanceof WorkerDatabaseError) {
-    const driver = error.driverError as { name?: unknown } | null;
-    return {
-      kind: "database",
-      name: typeof driver?.name === "string" ? driver.name : "Error",
-      message: error.message,
-      code: codeOf(error.driverError),
-      query: error.query,
-    };
+    return databaseWire(error);
   }
   const name = error instanceof Error ? error.name : "Error";
   const message = error instanceof Error ? error.message : String(error);
