@@ -26,11 +26,14 @@ import { type CommittedPage, runTablePages } from "./worker/table-pages.loop";
 import { TypeOrmPageStore } from "./worker/typeorm-page.store";
 
 /**
- * The worker's heap: pages are short-lived, so a small young generation keeps its RSS down
- * without slowing the sync (bench --quick, same load: peak 202–211 MiB at 4N vs 257 without);
- * the old-generation cap only bounds a runaway, a page of 10,000 records fits well below it.
+ * The worker's heap. A page lives from its parse until it is encoded for the page writer: with
+ * a young generation of 32 MB most of it dies there, where 8 MB promoted it and spent a third
+ * of the thread on GC (bench --quick, side by side: PostgreSQL full/download 2.08–2.16 vs
+ * 2.80–2.98, SQLite 1.90–2.02 vs 1.94–2.76, peak RSS at 4N 205–207 vs 210–214 MiB; without
+ * any limit it was 257). The old-generation cap only bounds a runaway; a page of 10,000
+ * records fits well below it.
  */
-const SYNC_WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 } as const;
+const SYNC_WORKER_LIMITS = { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 256 } as const;
 
 export interface SyncRunnerSettings {
   readonly pageSize: number;
