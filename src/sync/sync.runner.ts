@@ -82,6 +82,9 @@ export class SyncRunner {
     signal: AbortSignal,
   ): Promise<SyncTableCounts[]> {
     const log = this.logger.child({ integrationId: integration.id, runId: run.id });
+    if (this.database !== null) {
+      this.workers.warm(this.database);
+    }
     const client = await this.connections.client(integration, {
       timeoutMs: this.settings.requestTimeoutMs,
       retry: this.settings.retry,
@@ -197,6 +200,7 @@ export class SyncRunner {
     // A backfill from the start into an empty table builds its secondary indexes once, at the end.
     const deferred =
       after === undefined && (await this.deferredIndexes.suspendIfEmpty(table.entity));
+    const preparedMs = Date.now() - started;
     let deleted: number;
     try {
       deleted = await this.runPages(run, integration, table, client, timeZone, after, reconcile, {
@@ -226,7 +230,7 @@ export class SyncRunner {
       );
       await this.dataSource.getRepository(SyncRun).update({ id: run.id }, { tables: allCounts });
     }
-    log.info({ ...tableCounts, ms: Date.now() - started }, "table synced");
+    log.info({ ...tableCounts, ms: Date.now() - started, preparedMs }, "table synced");
   }
 
   /**

@@ -61,6 +61,17 @@ export class SyncWorkerHost {
     return this.worker;
   }
 
+  /**
+   * Starts the worker and its page writer ahead of the first job (a run is starting): thread
+   * start-up, module loading and the database connection then overlap the run's preparation
+   * instead of delaying its first table.
+   */
+  warm(database: DatabaseConnection): void {
+    if (!this.closed) {
+      this.send(this.started(), { type: "warm", database });
+    }
+  }
+
   /** Resolves with the number of rows the job's reconciliation deleted (0 without one). */
   async run(request: TablePagesRequest): Promise<number> {
     if (this.closed) {

@@ -44,6 +44,9 @@ class SyncWorker {
       case "run":
         void this.run(message);
         return;
+      case "warm":
+        this.storeFor(message.database);
+        return;
       case "abort":
         this.aborts.get(message.jobId)?.abort(new Error("aborted by the main thread"));
         return;

@@ -62,6 +62,8 @@ export type ToWorker =
       readonly authorization: string;
     }
   | { readonly type: "abort"; readonly jobId: number }
+  /** A run is starting: open the page writer (its thread and connection) now. */
+  | { readonly type: "warm"; readonly database: DatabaseConnection }
   | {
       readonly type: "auth-result";
       readonly callId: number;
