@@ -4,6 +4,7 @@ import { Worker } from "node:worker_threads";
 import { createLogger } from "../../src/logging/logger";
 import { createSimulator, type Simulator } from "../../src/simulator";
 import { SyncRun } from "../../src/sync/sync-run.entity";
+import { PAGE_WRITER_FILE } from "../../src/sync/worker/page-writer.wire";
 import { SYNC_WORKER_FILE } from "../../src/sync/worker/sync.worker";
 import {
   cachedSysIds,
@@ -142,11 +143,14 @@ describe("the sync worker", () => {
     expect(parityProblems(await parity(second))).toEqual([]);
   });
 
-  it("loads neither TypeORM, GraphQL, type-graphql nor Express", async () => {
+  /** The packages a thread running `file` (as the sync starts it) has loaded. */
+  async function packagesLoadedBy(
+    file: string,
+  ): Promise<{ files: string[]; packages: Set<string> }> {
     const loaded = await new Promise<string[]>((resolve, reject) => {
       const worker = new Worker(
         `require("@swc-node/register");
-         require(${JSON.stringify(SYNC_WORKER_FILE)});
+         require(${JSON.stringify(file)});
          require("node:worker_threads").parentPort.postMessage(Object.keys(require.cache));`,
         { eval: true },
       );
@@ -158,13 +162,23 @@ describe("the sync worker", () => {
     });
     const packages = new Set(
       loaded
-        .map((file) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1])
+        .map((loadedFile) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(loadedFile)?.[1])
         .filter((name): name is string => name !== undefined),
     );
-    expect(loaded).toContain(SYNC_WORKER_FILE);
-    expect(packages).toContain("better-sqlite3");
+    return { files: loaded, packages };
+  }
+
+  it("loads neither TypeORM, GraphQL, type-graphql nor Express", async () => {
+    const worker = await packagesLoadedBy(SYNC_WORKER_FILE);
+    const writer = await packagesLoadedBy(PAGE_WRITER_FILE);
+    expect(worker.files).toContain(SYNC_WORKER_FILE);
+    expect(writer.files).toContain(PAGE_WRITER_FILE);
+    // The driver is loaded where pages are written: the page writer, not the mapping thread.
+    expect(writer.packages).toContain("better-sqlite3");
+    expect(worker.packages).not.toContain("better-sqlite3");
     for (const heavy of ["typeorm", "graphql", "type-graphql", "express", "@apollo/server"]) {
-      expect(packages).not.toContain(heavy);
+      expect(worker.packages).not.toContain(heavy);
+      expect(writer.packages).not.toContain(heavy);
     }
   });
 });

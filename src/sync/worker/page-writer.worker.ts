@@ -1,11 +1,17 @@
 import { isMainThread, type MessagePort, parentPort, workerData } from "node:worker_threads";
 
 import type { DatabaseConnection } from "../../database/data-source";
-import { type PageCommit, PageStatements, type PageStore } from "./page.store";
+import { PageStatements, type PageStore } from "./page.store";
+import {
+  type FromPageWriter,
+  type FromPageWriterError,
+  PAGE_WRITER_MARK,
+  type PageWriterData,
+  type ToPageWriter,
+} from "./page-writer.wire";
 import { PostgresPageStore } from "./postgres-page.store";
 import { SqlitePageStore } from "./sqlite-page.store";
-import type { TablePagesPlans } from "./table-pages.job";
-import { databaseWire, type DatabaseWireError, WorkerDatabaseError } from "./worker-database.error";
+import { databaseWire, WorkerDatabaseError } from "./worker-database.error";
 
 /**
  * The page writer: a thread beside the sync worker that owns its database connection and runs
@@ -13,46 +19,6 @@ import { databaseWire, type DatabaseWireError, WorkerDatabaseError } from "./wor
  * this one's transaction runs (better-sqlite3 blocks its thread for the whole write). It loads
  * the database driver and the page statements, nothing else.
  */
-
-/** This file, compiled (`.js`) or not (`.ts`). */
-export const PAGE_WRITER_FILE = __filename;
-
-/** Marks a thread started as the page writer (workerData), so importing this file does nothing. */
-export const PAGE_WRITER_MARK = "servicenow-gateway:page-writer";
-
-export interface PageWriterData {
-  readonly mark: typeof PAGE_WRITER_MARK;
-  readonly connection: DatabaseConnection;
-}
-
-/** What the sync worker asks of its writer. */
-export type ToPageWriter =
-  | { readonly type: "plans"; readonly plansId: number; readonly plans: TablePagesPlans }
-  | {
-      readonly type: "commit";
-      readonly callId: number;
-      readonly plansId: number;
-      readonly page: PageCommit;
-    }
-  | {
-      readonly type: "execute" | "firstColumn";
-      readonly callId: number;
-      readonly sql: string;
-      readonly parameters: readonly unknown[];
-    };
-
-/** Each call's answer, in the order the calls were sent. */
-export type FromPageWriter =
-  | { readonly callId: number; readonly value: unknown }
-  | {
-      readonly callId: number;
-      readonly error: FromPageWriterError;
-      /** The connection never opened: this writer can do nothing more (a new one may). */
-      readonly unopened?: true;
-    };
-
-export type FromPageWriterError =
-  DatabaseWireError | { readonly kind: "other"; readonly name: string; readonly message: string };
 
 class PageWriter {
   private readonly statements = new Map<number, PageStatements>();

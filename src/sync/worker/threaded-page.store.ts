@@ -15,7 +15,7 @@ import {
   PAGE_WRITER_MARK,
   type PageWriterData,
   type ToPageWriter,
-} from "./page-writer.worker";
+} from "./page-writer.wire";
 import { databaseErrorOf } from "./worker-database.error";
 
 /**
