@@ -1,5 +1,6 @@
-import { IsOptional, IsUUID } from "class-validator";
 import { ArgsType, Field, ID } from "type-graphql";
+
+import { IsOptional, IsUUID } from "./argument-validation";
 
 @ArgsType()
 export class LookupArgs {

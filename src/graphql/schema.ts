@@ -14,6 +14,7 @@ import { RecordChangeResolver } from "../modules/record-changes/record-change.re
 import { RECORD_RESOLVERS } from "../modules/records/record-resolvers";
 import { SyncRunResolver } from "../modules/sync-runs/sync-run.resolver";
 import { WebhookResolver } from "../modules/webhooks/webhook.resolver";
+import { validateArguments } from "./argument-validation";
 import { authChecker } from "./auth-checker";
 import { answerPlannedRecords } from "./planned-records";
 
@@ -75,7 +76,7 @@ export async function buildGatewaySchema(
     authChecker,
     authMode: "error",
     pubSub: NO_TOPICS,
-    validate: { forbidUnknownValues: false },
+    validateFn: validateArguments,
     emitSchemaFile: emitSchemaFile ? { path: emitSchemaFile, sortedSchema: false } : false,
   });
   return answerPlannedRecords(schema);

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import {
   ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
@@ -414,6 +415,9 @@ async function serve(
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // No HTTP caching of GraphQL answers here: skip its per-field hook.
       ApolloServerPluginCacheControlDisabled(),
+      // Inline traces are for federated subgraphs, which this schema is not; Apollo would
+      // otherwise load its usage-reporting protobuf code (0.4 MB of source) to find that out.
+      ApolloServerPluginInlineTraceDisabled(),
       metrics.apolloPlugin(),
       subscriptionsOverHttpPlugin(),
       readPlansPlugin(),

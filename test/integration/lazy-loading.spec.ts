@@ -27,6 +27,12 @@ const LAZY = {
   dashboardPage: "/src/http/dashboard/dashboard.page",
   dashboardScript: "/src/http/dashboard/dashboard.script",
   landingPage: "/@apollo/server/dist/cjs/plugin/landingPage/",
+  // class-validator's index (every decorator, libphonenumber's metadata) and Apollo's trace
+  // protobuf are never loaded; the validator itself is, on the first argument it checks.
+  classValidatorIndex: "/node_modules/class-validator/cjs/index.js",
+  libphonenumber: "/node_modules/libphonenumber-js/",
+  apolloTraceProtobuf: "/node_modules/@apollo/usage-reporting-protobuf/",
+  classValidator: "/node_modules/class-validator/cjs/validation/Validator.js",
 } as const;
 type Lazy = keyof typeof LAZY;
 
@@ -140,5 +146,32 @@ describe("lazily loaded modules", () => {
     expect(await sandbox.text()).toContain("embeddable-sandbox");
     expect(await loadedLazy(development, dir)).toEqual(["landingPage"]);
     await development.kill("SIGTERM");
+  });
+
+  it("checks arguments with class-validator's rules without loading its index", async () => {
+    const dir = freshDir();
+    const gateway = await start(dir, "production");
+    expect(await loadedLazy(gateway, dir)).toEqual(["sqliteMigrations"]);
+
+    const answer = await gateway.graphql(
+      `mutation ($input: CreateIntegrationInput!) { createIntegration(input: $input) { id } }`,
+      {
+        input: {
+          name: "lazy",
+          url: "https://example.service-now.com",
+          username: "u",
+          password: "p",
+          expectedTransactionsPerDay: -1,
+        },
+      },
+    );
+    expect(answer.errors).toEqual([
+      expect.objectContaining({
+        message: "expectedTransactionsPerDay must be 0 or more",
+        extensions: { code: "BAD_USER_INPUT", field: "expectedTransactionsPerDay" },
+      }),
+    ]);
+    expect(await loadedLazy(gateway, dir)).toEqual(["sqliteMigrations", "classValidator"]);
+    await gateway.kill("SIGTERM");
   });
 });

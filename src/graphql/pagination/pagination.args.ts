@@ -1,5 +1,6 @@
-import { IsOptional, IsUUID, Max, MaxLength, Min } from "class-validator";
 import { ArgsType, Field, ID, Int } from "type-graphql";
+
+import { IsOptional, IsUUID, Max, MaxLength, Min } from "../argument-validation";
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;

@@ -1,6 +1,6 @@
-import { IsOptional, Max, MaxLength, Min } from "class-validator";
 import { Field, InputType, Int } from "type-graphql";
 
+import { IsOptional, Max, MaxLength, Min } from "../../graphql/argument-validation";
 import type { IncidentState } from "../incidents/incident.enums";
 import { CHOICE_ENUMS } from "../records/record-types";
 

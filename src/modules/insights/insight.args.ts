@@ -1,7 +1,7 @@
-import { ArrayMaxSize, IsOptional, IsUUID } from "class-validator";
 import { GraphQLDateTime } from "graphql-scalars";
 import { ArgsType, type ClassType, Field, ID, InputType, registerEnumType } from "type-graphql";
 
+import { ArrayMaxSize, IsOptional, IsUUID } from "../../graphql/argument-validation";
 import type { TableDescriptor } from "../../table-model/table.descriptor";
 import { CHANGE_REQUEST_TABLE } from "../change-requests/change-request.table";
 import { INCIDENT_TABLE } from "../incidents/incident.table";

@@ -1,7 +1,7 @@
-import { ArrayMaxSize, IsOptional, Max, MaxLength, Min } from "class-validator";
 import { GraphQLEmailAddress } from "graphql-scalars";
 import { Field, InputType, Int } from "type-graphql";
 
+import { ArrayMaxSize, IsOptional, Max, MaxLength, Min } from "../../graphql/argument-validation";
 import { AuthMethod, Deployment } from "./integration.enums";
 
 export const SYNC_INTERVAL_MIN = 1;

@@ -1,6 +1,6 @@
-import { ArrayMaxSize, IsOptional } from "class-validator";
 import { ArgsType, type ClassType, Field, InputType, registerEnumType } from "type-graphql";
 
+import { ArrayMaxSize, IsOptional } from "../../graphql/argument-validation";
 import { DateTimeRange } from "../../graphql/filters/date-range.input";
 import { SortDirectionEnum } from "../../graphql/filters/sort-direction.enum";
 import { LookupArgs } from "../../graphql/lookup.args";

@@ -3,6 +3,7 @@ import { Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from "type-grap
 
 import type { LookupArgs } from "../../database/record-lookup";
 import type { ServiceNowRecordEntity } from "../../database/servicenow-record.entity";
+import { skipArgumentValidation } from "../../graphql/argument-validation";
 import type { GraphQLContext } from "../../graphql/context.type";
 import { ConnectionType } from "../../graphql/pagination/connection.type";
 import { choiceOf } from "../../table-model/choice-values";
@@ -216,7 +217,7 @@ function defineRelation(
           description: relation.description,
         }),
         // Checked by hand (checkUpdatesArgs): this field resolves once per row.
-        [Root(), Args(() => UpdatesArgs, { validate: false }), Ctx()],
+        [Root(), Args(() => UpdatesArgs, { validateFn: skipArgumentValidation }), Ctx()],
       );
       return;
     case "integration":
