@@ -26,14 +26,14 @@ import { type CommittedPage, runTablePages } from "./worker/table-pages.loop";
 import { TypeOrmPageStore } from "./worker/typeorm-page.store";
 
 /**
- * The worker's heap. A page lives from its parse until it is encoded for the page writer: with
- * a young generation of 32 MB most of it dies there, where 8 MB promoted it and spent a third
- * of the thread on GC (bench --quick, side by side: PostgreSQL full/download 2.08–2.16 vs
- * 2.80–2.98, SQLite 1.90–2.02 vs 1.94–2.76, peak RSS at 4N 205–207 vs 210–214 MiB; without
- * any limit it was 257). The old-generation cap only bounds a runaway; a page of 10,000
- * records fits well below it.
+ * The worker's heap. Its young generation now is what these limits say: under `npm start` the
+ * process's `--max-semi-space-size=2` capped every thread's (`startWorkerWithYoungGeneration`),
+ * and a page, alive from its parse until it is encoded for the page writer, was promoted and
+ * collected again. Side by side (bench --quick, 2026-12-03): 8 MB full/download 1.78–1.82,
+ * peak RSS at 4N 181–187 MB; 12 MB 1.69–1.72, 188–191 MB; 16 MB 1.57–1.58 but 200–202 MB, over
+ * the 200 MB target. The old-generation cap only bounds a runaway.
  */
-const SYNC_WORKER_LIMITS = { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 256 } as const;
+const SYNC_WORKER_LIMITS = { maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: 256 } as const;
 
 export interface SyncRunnerSettings {
   readonly pageSize: number;

@@ -1,4 +1,4 @@
-import { type ResourceLimits, Worker } from "node:worker_threads";
+import { type ResourceLimits, type Worker } from "node:worker_threads";
 
 import { QueryFailedError } from "typeorm";
 
@@ -10,6 +10,7 @@ import { SYNC_WORKER_FILE, SYNC_WORKER_MARK } from "./sync.worker";
 import type { FromWorker, TablePagesJob, ToWorker, WorkerClientSettings } from "./table-pages.job";
 import type { CommittedPage } from "./table-pages.loop";
 import { fromWire, toWire, type WireError } from "./worker-error.wire";
+import { startWorkerWithYoungGeneration } from "./young-generation";
 
 /** The sync worker thread died under a run: its committed pages stay, the rest is not done. */
 export class SyncWorkerError extends Error {
@@ -132,13 +133,13 @@ export class SyncWorkerHost {
     }
     // Compiled (dist, `npm start`) the worker is a .js file beside this one; from sources
     // (jest, `npm run dev`) it is the .ts file, loaded through the same register hook.
-    const worker = new Worker(SYNC_WORKER_FILE, {
+    const worker = startWorkerWithYoungGeneration(SYNC_WORKER_FILE, {
       workerData: { mark: SYNC_WORKER_MARK },
       // Otherwise the process's own flags (--cpu-prof, --enable-source-maps…) apply here too.
       execArgv: SYNC_WORKER_FILE.endsWith(".ts")
         ? [...process.execArgv, "--require", "@swc-node/register"]
         : undefined,
-      ...(this.resourceLimits ? { resourceLimits: this.resourceLimits } : {}),
+      resourceLimits: this.resourceLimits ?? {},
     });
     worker.on("message", (message: FromWorker) => this.receive(worker, message));
     worker.on("error", (error) => {
