@@ -77,9 +77,15 @@ class PageWriter {
 }
 
 function openStore(connection: DatabaseConnection): Promise<PageStore> {
-  return connection.kind === "sqlite"
-    ? Promise.resolve(new SqlitePageStore(connection))
-    : PostgresPageStore.open(connection);
+  if (connection.kind !== "sqlite") {
+    return PostgresPageStore.open(connection);
+  }
+  try {
+    return Promise.resolve(new SqlitePageStore(connection));
+  } catch (error) {
+    // A file that is gone or unreadable: answered to each call, not a crash of the thread.
+    return Promise.reject(new WorkerDatabaseError(undefined, error));
+  }
 }
 
 /** Database failures keep their driver's name, code and query; anything else its message. */
