@@ -5,6 +5,8 @@ import path from "node:path";
 import Database from "better-sqlite3";
 
 import type { DatabaseConnection } from "../../src/database/data-source";
+import { PageStatements } from "../../src/sync/worker/page.store";
+import type { TablePagesPlans } from "../../src/sync/worker/table-pages.job";
 import {
   PageWriterStoppedError,
   ThreadedPageStore,
@@ -26,6 +28,15 @@ describe("the threaded page store", () => {
     const file = path.join(dir, "cache.sqlite");
     const database = new Database(file);
     database.exec("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT NOT NULL)");
+    database.exec(`
+      CREATE TABLE record (id INTEGER PRIMARY KEY AUTOINCREMENT, integration_id TEXT NOT NULL,
+        sys_id TEXT NOT NULL, name TEXT, UNIQUE (integration_id, sys_id));
+      CREATE TABLE state (integration_id TEXT NOT NULL, table_name TEXT NOT NULL,
+        watermark_time TEXT, watermark_sys_id TEXT, overlap_from TEXT, updated_at TEXT,
+        PRIMARY KEY (integration_id, table_name));
+      CREATE TABLE run (id TEXT PRIMARY KEY, tables TEXT);
+      INSERT INTO run (id, tables) VALUES ('run-1', '[]');
+    `);
     database.close();
     connection = { kind: "sqlite", path: file, wal: true, busyTimeoutMs: 2000, pragmas: [] };
   });
@@ -69,6 +80,80 @@ describe("the threaded page store", () => {
     });
     expect(store.running).toBe(true);
     expect(await store.direct.firstColumn("SELECT count(*) FROM item", [])).toEqual([3]);
+  });
+
+  it("commits pages of every job's statements, holding one copy of plans that are the same", async () => {
+    const store = open(connection);
+    const column = (name: string, property: string, kind: "text" | "dateTime" = "text") => ({
+      name,
+      property,
+      kind,
+      sqlType: kind === "text" ? "varchar" : "datetime",
+    });
+    const plans: TablePagesPlans = {
+      rows: {
+        table: "record",
+        dialect: "sqlite",
+        columns: [
+          column("integration_id", "integrationId"),
+          column("sys_id", "sysId"),
+          column("name", "name"),
+        ],
+        conflictColumns: ["integration_id", "sys_id"],
+      },
+      state: {
+        table: "state",
+        dialect: "sqlite",
+        columns: [
+          column("integration_id", "integrationId"),
+          column("table_name", "tableName"),
+          column("watermark_time", "watermarkTime", "dateTime"),
+          column("watermark_sys_id", "watermarkSysId"),
+          column("overlap_from", "overlapFrom", "dateTime"),
+          column("updated_at", "updatedAt", "dateTime"),
+        ],
+        conflictColumns: ["integration_id", "table_name"],
+      },
+      runCounts: { table: "run", countsColumn: "tables", idColumn: "id" },
+    };
+    const counts = [{ table: "record", fetched: 0, upserted: 0, deleted: 0 }];
+    // One PageStatements per job, as the sync worker builds them: three jobs, one plan.
+    for (const [job, name] of ["first", "second", "third"].entries()) {
+      const statements = new PageStatements(structuredClone(plans));
+      const rows = [
+        { integrationId: "i-1", sysId: `a${job}`, name },
+        { integrationId: "i-1", sysId: "b", name },
+      ];
+      counts[0] = { table: "record", fetched: (job + 1) * 2, upserted: (job + 1) * 2, deleted: 0 };
+      const changes = await store.commit(statements, {
+        integrationId: "i-1",
+        tableName: "record",
+        ...statements.encode(rows),
+        watermark: { timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, job)), sysId: "b" },
+        overlapFrom: null,
+        syncedAt: new Date(),
+        runId: "run-1",
+        counts: structuredClone(counts),
+      });
+      expect(changes).toEqual(
+        job === 0
+          ? { inserted: ["a0", "b"], updated: [] }
+          : { inserted: [`a${job}`], updated: ["b"] },
+      );
+    }
+    expect(store.plansHeld).toBe(1);
+    expect(await store.direct.firstColumn("SELECT name FROM record ORDER BY sys_id", [])).toEqual([
+      "first",
+      "second",
+      "third",
+      "third",
+    ]);
+    expect(await store.direct.firstColumn("SELECT watermark_time FROM state", [])).toEqual([
+      "2026-01-01 00:00:02.000",
+    ]);
+    expect(await store.direct.firstColumn("SELECT tables FROM run", [])).toEqual([
+      JSON.stringify(counts),
+    ]);
   });
 
   it("stops, failing its calls, when its database cannot be opened", async () => {

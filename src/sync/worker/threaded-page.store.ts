@@ -46,9 +46,15 @@ export class ThreadedPageStore implements PageStore {
     { resolve: (value: unknown) => void; reject: (error: Error) => void }
   >();
   private readonly plansIds = new WeakMap<PageStatements, number>();
+  private readonly plansIdsByContent = new Map<string, number>();
   private nextCallId = 1;
   private nextPlansId = 1;
   private stopped: Error | null = null;
+
+  /** How many distinct plans the writer holds (diagnostics and tests). */
+  get plansHeld(): number {
+    return this.plansIdsByContent.size;
+  }
 
   /** False once the writer has stopped: the next job needs a new store. */
   get running(): boolean {
@@ -83,17 +89,34 @@ export class ThreadedPageStore implements PageStore {
   }
 
   commit(statements: PageStatements, page: PageCommit): Promise<PageChanges> {
+    return this.call({
+      type: "commit",
+      plansId: this.plansIdOf(statements),
+      page,
+    }) as Promise<PageChanges>;
+  }
+
+  /**
+   * Each job builds its own PageStatements from the same few plans (one per table): the writer
+   * keeps one copy per distinct plan, so what it holds stays bounded however many runs go by.
+   */
+  private plansIdOf(statements: PageStatements): number {
     let plansId = this.plansIds.get(statements);
     if (plansId === undefined) {
-      plansId = this.nextPlansId++;
+      const key = JSON.stringify(statements.plans);
+      plansId = this.plansIdsByContent.get(key);
+      if (plansId === undefined) {
+        plansId = this.nextPlansId++;
+        this.plansIdsByContent.set(key, plansId);
+        this.worker.postMessage({
+          type: "plans",
+          plansId,
+          plans: statements.plans,
+        } satisfies ToPageWriter);
+      }
       this.plansIds.set(statements, plansId);
-      this.worker.postMessage({
-        type: "plans",
-        plansId,
-        plans: statements.plans,
-      } satisfies ToPageWriter);
     }
-    return this.call({ type: "commit", plansId, page }) as Promise<PageChanges>;
+    return plansId;
   }
 
   async close(): Promise<void> {
