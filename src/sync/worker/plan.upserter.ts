@@ -9,6 +9,22 @@ export interface UpsertExecutor {
 const SQLITE_ROWS_PER_STATEMENT = 200;
 
 /**
+ * The next batch of a SQLite upsert: full batches, a half batch, then the rest in powers of two,
+ * so a table's statements (each prepared and kept by its connection) are at most nine sizes,
+ * where any remainder from 1 to 199 rows (the last page of every incremental run) was its own
+ * statement. A page of 500 is still three statements.
+ */
+export function sqliteBatchSize(remaining: number): number {
+  if (remaining >= SQLITE_ROWS_PER_STATEMENT) {
+    return SQLITE_ROWS_PER_STATEMENT;
+  }
+  if (remaining >= SQLITE_ROWS_PER_STATEMENT / 2) {
+    return SQLITE_ROWS_PER_STATEMENT / 2;
+  }
+  return 2 ** Math.floor(Math.log2(remaining));
+}
+
+/**
  * Rows as bound parameters, converted once (`PlanUpserter.encode`), in a shape that crosses to
  * another thread cheaply: SQLite gets a plain row-major array (each row's columns in plan
  * order); PostgreSQL one JSON text of those rows, a single parameter.
@@ -65,12 +81,13 @@ export class PlanUpserter {
       return;
     }
     const width = this.plan.columns.length;
-    for (let start = 0; start < rows.count; start += SQLITE_ROWS_PER_STATEMENT) {
-      const count = Math.min(SQLITE_ROWS_PER_STATEMENT, rows.count - start);
+    for (let start = 0; start < rows.count;) {
+      const count = sqliteBatchSize(rows.count - start);
       await executor.execute(
         this.valuesStatement(count),
         rows.values.slice(start * width, (start + count) * width),
       );
+      start += count;
     }
   }
 
