@@ -48,15 +48,20 @@ export class PageStatements {
   private readonly state: PlanUpserter;
   private readonly runCountsSql: string;
   private readonly key: RecordKeySql;
+  /** SQLite: the page's sys_ids the cache holds, read before the upsert. */
   private readonly existingSql: string;
+  /** PostgreSQL: the upsert itself, answering the sys_ids it inserted. */
   private readonly insertedSql: string;
 
   constructor(readonly plans: TablePagesPlans) {
     this.rows = new PlanUpserter(plans.rows);
     this.key = new RecordKeySql(plans.rows);
+    const postgres = plans.rows.dialect === "postgres";
     // On the record key's unique index; the list is one parameter, so the text never changes.
-    this.existingSql = `SELECT ${this.key.sysId} FROM ${this.key.table} WHERE ${this.key.integration} = ${this.key.placeholder(1)} AND ${this.key.sysIdIn(2)}`;
-    this.insertedSql = this.rows.insertedSql(this.key.sysIdColumn);
+    this.existingSql = postgres
+      ? ""
+      : `SELECT ${this.key.sysId} FROM ${this.key.table} WHERE ${this.key.integration} = ${this.key.placeholder(1)} AND ${this.key.sysIdIn(2)}`;
+    this.insertedSql = postgres ? this.rows.insertedSql(this.key.sysIdColumn) : "";
     this.state = new PlanUpserter(plans.state);
     const { table, countsColumn, idColumn } = plans.runCounts;
     const [first, second] = plans.rows.dialect === "postgres" ? ["$1", "$2"] : ["?", "?"];

@@ -7,10 +7,10 @@ import type { Logger } from "../../logging/logger";
 import type { AuthProvider } from "../../servicenow";
 import type { SyncTableCounts } from "../sync-run.entity";
 import { SYNC_WORKER_FILE, SYNC_WORKER_MARK } from "./sync.worker";
+import { startSyncThread } from "./sync-thread";
 import type { FromWorker, TablePagesJob, ToWorker, WorkerClientSettings } from "./table-pages.job";
 import type { CommittedPage } from "./table-pages.loop";
 import { fromWire, toWire, type WireError } from "./worker-error.wire";
-import { startWorkerWithYoungGeneration } from "./young-generation";
 
 /** The sync worker thread died under a run: its committed pages stay, the rest is not done. */
 export class SyncWorkerError extends Error {
@@ -131,14 +131,8 @@ export class SyncWorkerHost {
     if (this.worker !== null) {
       return this.worker;
     }
-    // Compiled (dist, `npm start`) the worker is a .js file beside this one; from sources
-    // (jest, `npm run dev`) it is the .ts file, loaded through the same register hook.
-    const worker = startWorkerWithYoungGeneration(SYNC_WORKER_FILE, {
+    const worker = startSyncThread(SYNC_WORKER_FILE, {
       workerData: { mark: SYNC_WORKER_MARK },
-      // Otherwise the process's own flags (--cpu-prof, --enable-source-maps…) apply here too.
-      execArgv: SYNC_WORKER_FILE.endsWith(".ts")
-        ? [...process.execArgv, "--require", "@swc-node/register"]
-        : undefined,
       resourceLimits: this.resourceLimits ?? {},
     });
     worker.on("message", (message: FromWorker) => this.receive(worker, message));

@@ -1,4 +1,4 @@
-import { type ResourceLimits, Worker } from "node:worker_threads";
+import type { ResourceLimits, Worker } from "node:worker_threads";
 
 import type { DatabaseConnection } from "../../database/data-source";
 import type {
@@ -16,6 +16,7 @@ import {
   type PageWriterData,
   type ToPageWriter,
 } from "./page-writer.wire";
+import { startSyncThread } from "./sync-thread";
 import { databaseErrorOf } from "./worker-database.error";
 
 /**
@@ -63,13 +64,8 @@ export class ThreadedPageStore implements PageStore {
 
   constructor(connection: DatabaseConnection) {
     const data: PageWriterData = { mark: PAGE_WRITER_MARK, connection };
-    this.worker = new Worker(PAGE_WRITER_FILE, {
+    this.worker = startSyncThread(PAGE_WRITER_FILE, {
       workerData: data,
-      // From sources (jest, `npm run dev`) through the same register hook as this thread.
-      execArgv:
-        PAGE_WRITER_FILE.endsWith(".ts") && !process.execArgv.includes("@swc-node/register")
-          ? [...process.execArgv, "--require", "@swc-node/register"]
-          : undefined,
       resourceLimits: PAGE_WRITER_LIMITS,
     });
     this.worker.on("message", (message: FromPageWriter) => this.receive(message));

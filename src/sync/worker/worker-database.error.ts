@@ -46,7 +46,8 @@ export function databaseErrorOf(wire: DatabaseWireError): WorkerDatabaseError {
   });
 }
 
-function codeOf(error: unknown): string | undefined {
+/** A driver error's string `code` (SQLITE_BUSY, 23505…), if it has one. */
+export function codeOf(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "string" ? code : undefined;
 }

@@ -1,6 +1,11 @@
 import { ServiceNowError, type ServiceNowErrorInit } from "../../servicenow";
 import { MappingError, type MappingErrorInit } from "../mappers/mapping.error";
-import { databaseWire, type DatabaseWireError, WorkerDatabaseError } from "./worker-database.error";
+import {
+  codeOf,
+  databaseWire,
+  type DatabaseWireError,
+  WorkerDatabaseError,
+} from "./worker-database.error";
 
 export { WorkerDatabaseError } from "./worker-database.error";
 
@@ -26,11 +31,6 @@ export type WireError =
       readonly message: string;
       readonly code?: string;
     };
-
-function codeOf(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" ? code : undefined;
-}
 
 export function toWire(error: unknown, aborted: boolean): WireError {
   if (aborted) {
