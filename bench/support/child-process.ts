@@ -66,6 +66,8 @@ export function startChild<R>(
         ...(compiled ? [] : ["-r", "@swc-node/register"]),
         ...(options.nodeArgs ?? []),
         ...profile,
+        // BENCH_NODE_FLAGS="--trace-gc": extra V8/Node flags for every child (diagnostics).
+        ...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? []),
       ],
       // A compiled child lives outside the repository: it finds the packages through NODE_PATH.
       env: {

@@ -12,6 +12,8 @@ import { WorkerDatabaseError } from "./worker-database.error";
 
 type SqliteConnection = Extract<DatabaseConnection, { kind: "sqlite" }>;
 
+const WRITER_CACHE_SIZE = "cache_size = -8000";
+
 /**
  * The worker's own better-sqlite3 connection to the gateway's file, opened as TypeORM opens
  * the main one (busy timeout, pragmas, WAL). Statements are prepared once per text.
@@ -29,6 +31,10 @@ export class SqlitePageStore implements PageStore {
     for (const pragma of connection.pragmas) {
       this.database.pragma(pragma);
     }
+    // The sync's bulk writes probe the unique index once per row, in sys_id (random) order:
+    // 8 MB holds a large table's index where 2 MB re-read its pages from the file on every
+    // page (240k journal rows: inserts 6.5 s → 3.5 s). The request thread keeps 2 MB.
+    this.database.pragma(WRITER_CACHE_SIZE);
     if (connection.wal) {
       this.database.pragma("journal_mode = WAL");
     }
