@@ -14,6 +14,9 @@ type SqliteConnection = Extract<DatabaseConnection, { kind: "sqlite" }>;
 
 const WRITER_CACHE_SIZE = "cache_size = -8000";
 
+/** About two tables' statements (batch sizes, the existing-rows read, state, counts, deletes). */
+const MAX_PREPARED_STATEMENTS = 32;
+
 /**
  * The worker's own better-sqlite3 connection to the gateway's file, opened as TypeORM opens
  * the main one (busy timeout, pragmas, WAL). Statements are prepared once per text.
@@ -86,11 +89,31 @@ export class SqlitePageStore implements PageStore {
     }
   }
 
+  /** How many prepared statements the connection keeps (diagnostics and tests). */
+  get preparedCount(): number {
+    return this.prepared.size;
+  }
+
+  /**
+   * The statement for `sql`, prepared once and kept while it is among the most recently used:
+   * a wide table's multi-row upserts cost about 1.7 MB of SQLite memory for its nine batch
+   * sizes, and a run goes through its tables one after the other, so the tables already done
+   * need not hold theirs for the connection's life.
+   */
   private statement(sql: string): Database.Statement<unknown[]> {
     let statement = this.prepared.get(sql);
     if (statement === undefined) {
       statement = this.database.prepare(sql);
-      this.prepared.set(sql, statement);
+    } else {
+      this.prepared.delete(sql);
+    }
+    // Map order is insertion order: re-inserted, it is the most recent.
+    this.prepared.set(sql, statement);
+    if (this.prepared.size > MAX_PREPARED_STATEMENTS) {
+      const oldest = this.prepared.keys().next().value;
+      if (oldest !== undefined) {
+        this.prepared.delete(oldest);
+      }
     }
     return statement;
   }
