@@ -53,9 +53,17 @@ describe("a one-minute sync interval", () => {
   it("runs when due, not at the next tick, and an idle run costs one request per table", async () => {
     const { dataSource, syncService } = harness.gateway.gateway;
     const integrations = dataSource.getRepository(Integration);
-    // Due 1.5 s from now: last success a minute (plus this cycle's jitter) before that.
-    const target = Date.now() + 1500 - MINUTE;
-    const last = target - jitterMs(harness.integrationId, MINUTE, Math.floor(target / MINUTE));
+    // Due 1–7 s from now. The jitter depends on the minute the last success falls in, so a
+    // last success is searched for rather than solved (solving it with the due time's minute
+    // was wrong whenever the two fell in different minutes): the due time grows with it, with
+    // at most one jump of under 6 s where it crosses a minute.
+    const now = Date.now();
+    const dueAfter = (success: number) =>
+      success + MINUTE + jitterMs(harness.integrationId, MINUTE, Math.floor(success / MINUTE));
+    let last = now - MINUTE - 8000;
+    while (dueAfter(last) < now + 1000) {
+      last += 50;
+    }
     await integrations.update({ id: harness.integrationId }, { lastSyncedAt: new Date(last) });
     const due = dueAt(await integrations.findOneByOrFail({ id: harness.integrationId }));
     expect(due).toBeGreaterThan(Date.now());
