@@ -38,16 +38,8 @@ const SQLITE_BUSY_TIMEOUT_MS = 5000;
  * is built with a 16 MB page cache per connection (SQLITE_DEFAULT_CACHE_SIZE=-16000), which the
  * sync worker's connection fills once the file outgrows it (60 MB at the bench's 4N) and the
  * main one as it serves reads: SQLite's own default of 2 MB keeps the peak RSS flat in the data
- * size, and pages beyond it come from the OS page cache.
+ * size, and pages beyond it come from the OS page cache (the sync's writer sets its own).
  */
-/**
- * A checkpoint every 10,000 WAL pages (160 MB) rather than SQLite's 1,000: a sync page of 500
- * rows dirties a page of its unique index per row, so at 1,000 a large table checkpointed
- * every second commit, copying the same index pages back each time (240k journal rows: commits
- * 6.8 s → 3.8 s). After a checkpoint the WAL file is cut back to 64 MB.
- */
-const WAL_AUTOCHECKPOINT = "wal_autocheckpoint = 10000";
-
 const SQLITE_PRAGMAS = [
   // Only a new file takes it (before its first table); an existing one keeps its page size. A
   // synced incident row is about 3 KB, so 4 KB pages held one each: 16 KB pages made 40k rows'
@@ -56,7 +48,11 @@ const SQLITE_PRAGMAS = [
   "synchronous = NORMAL",
   "foreign_keys = ON",
   "cache_size = -2000",
-  WAL_AUTOCHECKPOINT,
+  // A checkpoint every 10,000 WAL pages (160 MB) rather than SQLite's 1,000: a sync page of 500
+  // rows dirties a page of its unique index per row, so at 1,000 a large table checkpointed
+  // every second commit, copying the same index pages back each time (240k journal rows:
+  // commits 6.8 s → 3.8 s). After a checkpoint the WAL file is cut back to 64 MB.
+  "wal_autocheckpoint = 10000",
   "journal_size_limit = 67108864",
 ] as const;
 
